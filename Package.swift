@@ -1,0 +1,92 @@
+// swift-tools-version: 6.1
+//
+// leaselab: the #4821 cache-eviction lease protocol held three ways (a formal model, the production module, and
+// the Redis it runs on), checked to agree trace for trace. See README.md and ../shared/DESIGN.md.
+//
+// Layers point inward: Trace is the shared vocabulary; LeaseCore is the pure production protocol; RedisClient is
+// the only importer of CHiredis; LeaseCache drives LeaseCore over RedisClient. The model never imports the
+// implementation and the implementation never imports the model.
+
+import PackageDescription
+
+let package = Package(
+    name: "leaselab",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "leaselab", targets: ["leaselab"]),
+        .library(name: "LeaseCache", targets: ["LeaseCache"]),
+        .library(name: "LeaseCore", targets: ["LeaseCore"]),
+        .library(name: "Trace", targets: ["Trace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+    ],
+    targets: [
+        // System libraries. No `pkgConfig:`: hiredis's pkg-config file adds -D_FILE_OFFSET_BITS=64, which SwiftPM
+        // rejects with a warning on every build; the headers live in /usr/include either way, and the project's
+        // scripts install the -dev packages themselves, so the pkg-config install hint would add nothing.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
+
+        // The shared vocabulary: commands, replies, outcomes, knobs, presets, property names.
+        .target(name: "Trace"),
+
+        // Scenario values, and their YAML loading on libyaml (the only importer of CYAML).
+        .target(name: "Scenario", dependencies: ["Trace", "CYAML"]),
+
+        // The production protocol as a sans-I/O state machine.
+        .target(name: "LeaseCore", dependencies: ["Trace"]),
+
+        // The hiredis wrapper, and a private redis-server for tests and demos.
+        .target(name: "RedisClient", dependencies: ["CHiredis"]),
+
+        // The production API: LeaseCore over a pool of RedisClient connections and a real origin.
+        .target(
+            name: "LeaseCache",
+            dependencies: [
+                "LeaseCore", "RedisClient", "Trace",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+
+        // The deterministic discrete-event simulator: LeaseCore against a simulated Redis, network and origin.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "LeaseCore", "Scenario", "Trace",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+
+        // The command line.
+        .executableTarget(
+            name: "leaselab",
+            dependencies: [
+                "LeaseCache", "LeaseCore", "RedisClient", "Scenario", "Simulator", "Trace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+
+        .testTarget(name: "TraceTests", dependencies: ["Trace"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Trace"]),
+        .testTarget(name: "LeaseCoreTests", dependencies: ["LeaseCore", "Trace"]),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "LeaseCore", "Scenario", "Trace"]),
+        .testTarget(
+            name: "LeaseCacheTests",
+            dependencies: [
+                "LeaseCache", "LeaseCore", "RedisClient", "Trace",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

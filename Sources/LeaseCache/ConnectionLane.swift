@@ -1,0 +1,95 @@
+import Logging
+import RedisClient
+import Synchronization
+import Trace
+
+/// One Redis connection and the thread it lives on. Every method but `init` runs on that thread.
+///
+/// The connection is opened lazily and opened again after any failure: after a timeout or a broken connection the
+/// hiredis context is dead (TOOLCHAIN.md), and a reply still in flight on it must never be taken for the answer to
+/// a later command.
+final class ConnectionLane: @unchecked Sendable {
+    // @unchecked: `connection` is touched only on `thread` (checked in debug builds).
+    let thread: ConnectionThread
+    private let configuration: LeaseCacheConfiguration
+    private let logger: Logger
+    private var connection: RedisConnection?
+    /// This lane's number, for thread names and logs.
+    let index: Int
+    /// The calls currently running on this lane; the pool gives a new call to the least busy lane.
+    let active = Atomic<Int>(0)
+
+    init(index: Int, configuration: LeaseCacheConfiguration, logger: Logger) {
+        self.index = index
+        self.configuration = configuration
+        self.logger = logger
+        self.thread = ConnectionThread(name: "leaselab.redis.\(index)")
+    }
+
+    /// Sends one command and waits for its reply, blocking this lane's thread for the round trip.
+    func execute(_ command: Command) -> Result<Reply, RedisError> {
+        assert(thread.isCurrent, "ConnectionLane.execute off its thread")
+        let connection: RedisConnection
+        switch connected() {
+        case .success(let open):
+            connection = open
+        case .failure(let error):
+            return .failure(error)
+        }
+        do {
+            let reply = try connection.send(command.redisArguments(keyPrefix: configuration.keyPrefix))
+            return .success(Reply(reply))
+        } catch {
+            // The context is dead; the next command opens a new one.
+            self.connection = nil
+            connection.close()
+            return .failure(error)
+        }
+    }
+
+    /// Closes the connection; called on this lane's thread when the cache shuts down.
+    func close() {
+        connection?.close()
+        connection = nil
+    }
+
+    private func connected() -> Result<RedisConnection, RedisError> {
+        if let connection, !connection.isBroken {
+            return .success(connection)
+        }
+        connection?.close()
+        connection = nil
+        do {
+            let fresh = try RedisConnection(
+                host: configuration.host, port: configuration.port,
+                connectTimeoutMicroseconds: configuration.connectTimeoutMicroseconds,
+                commandTimeoutMicroseconds: configuration.variant.commandTimeoutMicroseconds)
+            if let password = configuration.password {
+                try fresh.authenticate(password: password, username: configuration.username)
+            }
+            if let database = configuration.database, database != 0 {
+                try fresh.select(database: database)
+            }
+            connection = fresh
+            return .success(fresh)
+        } catch {
+            logger.warning("redis connection failed", metadata: ["error": "\(error)", "lane": "\(index)"])
+            return .failure(error)
+        }
+    }
+}
+
+extension Reply {
+    /// The protocol's view of a hiredis reply: an array (or anything else the protocol's commands never produce)
+    /// becomes `.other`, which LeaseCore treats as a wrong-type reply.
+    init(_ reply: RedisReply) {
+        switch reply {
+        case .status(let text): self = .status(text)
+        case .error(let message): self = .error(message)
+        case .integer(let value): self = .integer(value)
+        case .bulk(let bytes): self = .bulk(bytes)
+        case .null: self = .null
+        case .array(let elements): self = .other("array of \(elements.count)")
+        }
+    }
+}

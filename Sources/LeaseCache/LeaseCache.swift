@@ -1,0 +1,282 @@
+import CoreMetrics
+import LeaseCore
+import Logging
+import RedisClient
+import Synchronization
+import Trace
+
+/// The production API: `evictAndReload(key)` of code review #4821, for a Swift service.
+///
+/// It drives the one LeaseCore state machine (the same the simulator runs) over a small pool of Redis connections
+/// and a real origin. Each connection lives on its own thread (``ConnectionThread``) and a call runs entirely on
+/// its connection's thread, so a blocking hiredis round trip neither starves the cooperative pool nor pays a thread
+/// hop. The origin runs as its own task and is cancelled when the origin timeout fires; a call never waits for an
+/// origin that ignores cancellation.
+public final class LeaseCache: Sendable {
+    /// The origin: loads a key's fresh value from the source of truth. It should honour task cancellation, which
+    /// is how an origin timeout stops it.
+    public typealias Origin = @Sendable (_ key: String) async throws -> CacheValue
+
+    /// The configuration this cache was made with.
+    public let configuration: LeaseCacheConfiguration
+    private let origin: Origin
+    private let tokens: any TokenGenerator
+    private let logger: Logger
+    private let metrics: EvictionMetrics
+    private let lanes: [ConnectionLane]
+    private let nextLane = Atomic<Int>(0)
+    private let clock = ContinuousClock()
+    private let epoch: ContinuousClock.Instant
+
+    /// Makes a cache; connections open on first use, so an unreachable server shows as error outcomes, each naming
+    /// `host:port`, not as a failure here.
+    public init(
+        configuration: LeaseCacheConfiguration,
+        origin: @escaping Origin,
+        tokens: any TokenGenerator = RandomTokenGenerator(),
+        logger: Logger = Logger(label: "leaselab.cache"),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) throws(LeaseCacheError) {
+        guard (1...LeaseCacheConfiguration.connectionsMaximum).contains(configuration.connections) else {
+            throw LeaseCacheError(
+                reason: .unexpectedReply,
+                description:
+                    "connections is \(configuration.connections); use 1 to \(LeaseCacheConfiguration.connectionsMaximum)")
+        }
+        if let problem = configuration.variant.problems.first {
+            throw LeaseCacheError(
+                reason: .unexpectedReply, description: "variant knob \(problem.knob): \(problem.problem)")
+        }
+        self.configuration = configuration
+        self.origin = origin
+        self.tokens = tokens
+        self.logger = logger
+        self.metrics = EvictionMetrics(factory: metricsFactory)
+        self.lanes = (0..<configuration.connections).map {
+            ConnectionLane(index: $0, configuration: configuration, logger: logger)
+        }
+        self.epoch = clock.now
+    }
+
+    deinit {
+        for lane in lanes {
+            lane.thread.stop(then: { lane.close() })
+        }
+    }
+
+    /// Evicts and reloads `key`: returns the fresh value, the stale one (contended, origin failed or timed out),
+    /// or nil for a miss; throws when a command failed.
+    public func evictAndReload(_ key: String) async throws(LeaseCacheError) -> CacheValue? {
+        let result = await evictAndReloadResult(key)
+        switch result.outcome {
+        case .fresh(let value, _), .stale(let value, _):
+            return value
+        case .miss:
+            return nil
+        case .error(let reason):
+            throw LeaseCacheError(reason: reason, description: result.failure ?? "\(configuration.endpoint): \(reason)")
+        }
+    }
+
+    /// Evicts and reloads `key`, and tells everything about how it went.
+    public func evictAndReloadResult(_ key: String) async -> EvictionResult {
+        if let lane = currentLane() {
+            // The caller is pinned to one of our connections: stay there, no hop.
+            lane.active.add(1, ordering: .relaxed)
+            defer { lane.active.subtract(1, ordering: .relaxed) }
+            return await run(key: key, on: lane)
+        }
+        let lane = leastBusyLane()
+        lane.active.add(1, ordering: .relaxed)
+        defer { lane.active.subtract(1, ordering: .relaxed) }
+        return await withTaskExecutorPreference(lane.thread) {
+            await self.run(key: key, on: lane)
+        }
+    }
+
+    /// The executors of the cache's connections, one per connection. A task created with one of them as its
+    /// executor preference (`Task(executorPreference:)`) runs its calls on that connection with no thread hop in or
+    /// out: connection affinity, for a service that runs a worker loop per connection.
+    public var connectionExecutors: [any TaskExecutor] {
+        lanes.map(\.thread)
+    }
+
+    /// The lane whose thread the current task prefers, if any.
+    private func currentLane() -> ConnectionLane? {
+        guard let preferred = withUnsafeCurrentTask(body: { $0?.unownedTaskExecutor }) else { return nil }
+        return lanes.first { $0.thread.asUnownedTaskExecutor() == preferred }
+    }
+
+    /// The lane with the fewest calls, looking from a rotating start so that ties spread evenly.
+    private func leastBusyLane() -> ConnectionLane {
+        let start = nextLane.add(1, ordering: .relaxed).oldValue
+        var best = lanes[start % lanes.count]
+        var bestActive = best.active.load(ordering: .relaxed)
+        for offset in 1..<lanes.count where bestActive > 0 {
+            let lane = lanes[(start + offset) % lanes.count]
+            let active = lane.active.load(ordering: .relaxed)
+            if active < bestActive {
+                best = lane
+                bestActive = active
+            }
+        }
+        return best
+    }
+
+    // MARK: - Driving LeaseCore
+
+    /// Microseconds since this cache was made: LeaseCore's `now`.
+    private func nowMicroseconds() -> Int64 {
+        let elapsed = clock.now - epoch
+        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+    }
+
+    /// Runs one call on `lane`'s thread, carrying out every action LeaseCore returns.
+    private func run(key: String, on lane: ConnectionLane) async -> EvictionResult {
+        let startMicroseconds = nowMicroseconds()
+        var machine = EvictAndReload(key: key, token: tokens.nextToken(), variant: configuration.variant)
+        var pending = machine.start(nowMicroseconds: startMicroseconds)
+        var load: Task<CacheValue, any Error>?
+        var failure: String?
+
+        while true {
+            var next = Actions.none
+            for index in 0..<pending.count {
+                let action = index == 0 ? pending.first! : pending.second!
+                switch action {
+                case .send(let command):
+                    precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
+                    switch lane.execute(command) {
+                    case .success(let reply):
+                        next = machine.receive(reply, nowMicroseconds: nowMicroseconds())
+                    case .failure(let error):
+                        failure = error.description
+                        let kind: CommandFailure = error.isTimeout ? .timeout : .connectionLost
+                        next = machine.commandFailed(kind, nowMicroseconds: nowMicroseconds())
+                    }
+                case .startLoad(let key):
+                    precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
+                    if machine.timerDeadlineMicroseconds == nil {
+                        // No timeout to race: await the origin inline, on this thread, with no task to spawn.
+                        do {
+                            let value = try await origin(key)
+                            next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
+                        } catch {
+                            logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(error)"])
+                            next = machine.originFailed(nowMicroseconds: nowMicroseconds())
+                        }
+                    } else {
+                        // A timeout may fire first: the origin runs as its own task, so the call can stop waiting
+                        // (and cancel it) without waiting for an origin that ignores cancellation.
+                        let origin = self.origin
+                        load = Task { try await origin(key) }
+                    }
+                case .armTimer:
+                    break  // read back from `machine.timerDeadlineMicroseconds` while waiting
+                case .stopLoad:
+                    load?.cancel()
+                    load = nil
+                case .finish(let outcome):
+                    let result = EvictionResult(
+                        outcome: outcome, releaseResult: machine.releaseResult,
+                        failure: outcome.isError ? failure : nil,
+                        durationMicroseconds: nowMicroseconds() - startMicroseconds)
+                    finished(result, key: key)
+                    return result
+                }
+            }
+            if next.isEmpty {
+                guard let running = load, machine.isLoading else {
+                    preconditionFailure("LeaseCache: call on \(key) is stuck after \(pending)")
+                }
+                switch await waitForOrigin(running, deadlineMicroseconds: machine.timerDeadlineMicroseconds) {
+                case .loaded(let value):
+                    load = nil
+                    next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
+                case .failed(let why):
+                    load = nil
+                    logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(why)"])
+                    next = machine.originFailed(nowMicroseconds: nowMicroseconds())
+                case .timerFired:
+                    next = machine.handleTimeout(nowMicroseconds: nowMicroseconds())
+                }
+            }
+            pending = next
+        }
+    }
+
+    private func finished(_ result: EvictionResult, key: String) {
+        metrics.record(result)
+        switch result.outcome {
+        case .error:
+            logger.warning(
+                "evictAndReload failed",
+                metadata: ["key": "\(key)", "outcome": "\(result.outcome)", "error": "\(result.failure ?? "-")"])
+        case .fresh, .stale, .miss:
+            logger.debug("evictAndReload", metadata: ["key": "\(key)", "outcome": "\(result.outcome)"])
+        }
+    }
+
+    /// What ended a wait for the origin.
+    private enum OriginEvent: Sendable {
+        case loaded(CacheValue)
+        case failed(String)
+        case timerFired
+    }
+
+    /// Waits for the origin's answer or the deadline, whichever comes first, without waiting for an origin that
+    /// ignores cancellation.
+    private func waitForOrigin(_ load: Task<CacheValue, any Error>, deadlineMicroseconds: Int64?) async
+        -> OriginEvent
+    {
+        let deadline = deadlineMicroseconds.map { epoch + .microseconds($0) }
+        let clock = self.clock
+        return await withCheckedContinuation { (continuation: CheckedContinuation<OriginEvent, Never>) in
+            let once = ResumeOnce(continuation)
+            let timer: Task<Void, Never>? = deadline.map { deadline in
+                Task {
+                    do {
+                        try await Task.sleep(until: deadline, clock: clock)
+                        once.resume(.timerFired)
+                    } catch {
+                        // Cancelled: the origin answered first.
+                    }
+                }
+            }
+            Task {
+                let event: OriginEvent
+                switch await load.result {
+                case .success(let value): event = .loaded(value)
+                case .failure(let error): event = .failed("\(error)")
+                }
+                timer?.cancel()
+                once.resume(event)
+            }
+        }
+    }
+}
+
+/// Resumes a continuation once; later attempts are dropped.
+private final class ResumeOnce<Value: Sendable>: Sendable {
+    private let state: Mutex<CheckedContinuation<Value, Never>?>
+
+    init(_ continuation: CheckedContinuation<Value, Never>) {
+        state = Mutex(continuation)
+    }
+
+    func resume(_ value: Value) {
+        let continuation = state.withLock { held in
+            defer { held = nil }
+            return held
+        }
+        continuation?.resume(returning: value)
+    }
+}
+
+extension Outcome {
+    /// Whether this is an error outcome.
+    var isError: Bool {
+        if case .error = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,51 @@
+import Trace
+
+/// Where LeaseCache's Redis is, how it talks to it, and which protocol variant it runs.
+public struct LeaseCacheConfiguration: Sendable {
+    /// The Redis host.
+    public var host: String
+    /// The Redis port.
+    public var port: Int
+    /// How many connections (each on its own thread) calls are spread over.
+    public var connections: Int
+    /// The protocol's knobs; its command timeout bounds every round trip.
+    public var variant: ProtocolVariant
+    /// Prepended to every key sent to Redis, cache and lease keys alike, so a run keeps to its own keys.
+    public var keyPrefix: String
+    /// How long a connect may take.
+    public var connectTimeoutMicroseconds: Int64
+    /// The password for `AUTH`, if the server wants one. Never logged.
+    public var password: String?
+    /// The ACL user for `AUTH`, with `password`.
+    public var username: String?
+    /// The database for `SELECT`, if not 0.
+    public var database: Int?
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 6379,
+        connections: Int = 4,
+        variant: ProtocolVariant = Preset.pr4821.variant,
+        keyPrefix: String = "",
+        connectTimeoutMicroseconds: Int64 = 1_000_000,
+        password: String? = nil,
+        username: String? = nil,
+        database: Int? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.connections = connections
+        self.variant = variant
+        self.keyPrefix = keyPrefix
+        self.connectTimeoutMicroseconds = connectTimeoutMicroseconds
+        self.password = password
+        self.username = username
+        self.database = database
+    }
+
+    /// `host:port`, as every error names the server.
+    public var endpoint: String { "\(host):\(port)" }
+
+    /// The most connections a cache may open: each is a thread.
+    public static let connectionsMaximum = 512
+}

@@ -1,0 +1,57 @@
+import CHiredis
+
+/// Pipelining: queue several commands, send them in one write, then read the replies in order.
+///
+/// `append` only adds to hiredis's output buffer (`redisAppendCommandArgv`); the first `readReply`
+/// (`redisGetReply`) flushes it and reads. Replies come back in command order (a connection is FIFO). Server
+/// errors are ``RedisReply/error(_:)`` replies in their place. If a read fails, the connection breaks and every
+/// command not yet answered may or may not have been applied.
+extension RedisConnection {
+    /// Queues a command without sending it; read its reply later with ``readReply()``.
+    public func append(_ arguments: [[UInt8]]) throws(RedisError) {
+        let command = commandName(arguments)
+        try callHiredis(command) { context in
+            precondition(
+                pendingReplyCount < Self.pendingReplyCountMaximum,
+                "more than \(Self.pendingReplyCountMaximum) pipelined commands unread; read replies as you go")
+            return withHiredisArguments(arguments) { count, argv, lengths in
+                redisAppendCommandArgv(context, count, argv, lengths)
+            }
+        }
+        pendingCommandNames.append(command)
+    }
+
+    /// Queues a command given as strings (sent as UTF-8 bytes).
+    public func append(strings words: [String]) throws(RedisError) {
+        try append(words.map { Array($0.utf8) })
+    }
+
+    /// Sends what is queued, if anything, and reads the reply to the oldest appended command.
+    public func readReply() throws(RedisError) -> RedisReply {
+        let command = pendingStart < pendingCommandNames.count ? pendingCommandNames[pendingStart] : "(none)"
+        var reply: UnsafeMutableRawPointer?
+        try callHiredis(command) { context in
+            // Checked inside the call, so that a broken connection still throws its error first.
+            precondition(pendingReplyCount > 0, "readReply() with no appended command would wait for nothing")
+            return redisGetReply(context, &reply)
+        }
+        pendingStart += 1
+        if pendingStart == pendingCommandNames.count { clearPending() }
+        return try takeReply(reply, command: command)
+    }
+
+    /// Sends every command in one write and returns their replies in order.
+    public func pipeline(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisReply] {
+        precondition(pendingReplyCount == 0, "pipeline() with \(pendingReplyCount) earlier appended replies unread")
+        for command in commands { try append(command) }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands { replies.append(try readReply()) }
+        return replies
+    }
+
+    /// ``pipeline(_:)`` with commands given as strings.
+    public func pipeline(strings commands: [[String]]) throws(RedisError) -> [RedisReply] {
+        try pipeline(commands.map { $0.map { Array($0.utf8) } })
+    }
+}

@@ -1,0 +1,86 @@
+import Trace
+
+/// One item in the simulator's event queue: something due at an instant.
+///
+/// Ordered by time, then by class (expiries first: a key's deadline passes before anything else that happens at
+/// that instant, on every side, so expiry needs no choice), then by insertion sequence. Items due at the same
+/// instant and class are ordered by the chooser.
+struct Scheduled: Comparable {
+    /// When it is due, in virtual microseconds.
+    var timeMicroseconds: Int64
+    /// 0 for expiries, 1 for everything else.
+    var priority: UInt8
+    /// Insertion order: the default answer for same-instant events (STYLE 5).
+    var sequence: UInt64
+    /// What is due.
+    var item: Item
+
+    static func < (lhs: Scheduled, rhs: Scheduled) -> Bool {
+        if lhs.timeMicroseconds != rhs.timeMicroseconds { return lhs.timeMicroseconds < rhs.timeMicroseconds }
+        if lhs.priority != rhs.priority { return lhs.priority < rhs.priority }
+        return lhs.sequence < rhs.sequence
+    }
+
+    static func == (lhs: Scheduled, rhs: Scheduled) -> Bool {
+        lhs.sequence == rhs.sequence
+    }
+}
+
+/// What a scheduled item does.
+enum Item {
+    /// A scenario call starts (index into the scenario's calls).
+    case callStart(callIndex: Int)
+    /// A worker's command reaches the server over connection `epoch`.
+    case request(worker: Int, epoch: Int, call: Int, command: Int, Command)
+    /// The server's reply reaches the worker over connection `epoch`.
+    case reply(worker: Int, epoch: Int, call: Int, command: Int, Reply)
+    /// The worker learns that its connection broke while `command` was outstanding.
+    case connectionLost(worker: Int, epoch: Int, call: Int, command: Int)
+    /// A worker's command timeout for `command` on connection `epoch`.
+    case commandTimeout(worker: Int, epoch: Int, call: Int, command: Int)
+    /// The origin answers a worker's call with `version`, or fails.
+    case originAnswer(worker: Int, call: Int, key: String, version: Int, fails: Bool)
+    /// A worker's origin timeout, armed for `deadline`.
+    case originTimer(worker: Int, call: Int, deadlineMicroseconds: Int64)
+    /// A worker's pause ends.
+    case resume(worker: Int, call: Int)
+    /// A source write (index into the scenario's writes).
+    case sourceWrite(index: Int)
+    /// A key's deadline passes (`deadline` in milliseconds); a no-op if the key has another deadline by then.
+    case expire(key: String, deadlineMilliseconds: Int64)
+    /// Redis restarts (index into the scenario's faults).
+    case restart(faultIndex: Int)
+
+    /// The item's identity for same-instant choices.
+    func identity(calls: [CallSpec]) -> EventIdentity {
+        switch self {
+        case .callStart(let index):
+            return .callStart(worker: calls[index].worker, call: calls[index].callNumber)
+        case .request(let worker, _, let call, let command, _):
+            return .request(worker: worker, call: call, command: command)
+        case .reply(let worker, _, let call, let command, _), .connectionLost(let worker, _, let call, let command):
+            return .reply(worker: worker, call: call, command: command)
+        case .commandTimeout(let worker, _, let call, let command):
+            return .commandTimeout(worker: worker, call: call, command: command)
+        case .originAnswer(let worker, let call, _, _, _):
+            return .originAnswer(worker: worker, call: call)
+        case .originTimer(let worker, let call, _):
+            return .originTimer(worker: worker, call: call)
+        case .resume(let worker, let call):
+            return .resume(worker: worker, call: call)
+        case .sourceWrite(let index):
+            return .sourceWrite(index: index)
+        case .expire(let key, _):
+            preconditionFailure("expiry of \(key) has no same-instant choice: it always goes first")
+        case .restart(let index):
+            return .restart(fault: index)
+        }
+    }
+}
+
+/// The part of a scenario call the hot loop needs.
+struct CallSpec {
+    var worker: Int
+    var callNumber: Int
+    var key: String
+}

@@ -1,0 +1,519 @@
+import HeapModule
+import LeaseCore
+import Scenario
+import Trace
+
+/// One deterministic discrete-event run of a scenario under one protocol variant.
+///
+/// The production LeaseCore (the same module LeaseCache drives) runs against a simulated Redis, network, origin,
+/// writers and faults, in virtual time (integer microseconds). Every nondeterministic choice (same-instant order,
+/// each delay, each `maybe` fault) goes through the ``Chooser``, so one seed gives one trace, byte for byte.
+///
+/// Modelling decisions, shared with the model:
+/// - a worker runs its calls one at a time; a call due while it is busy waits for the previous call to return;
+/// - a worker's own processing takes no time: every action of one input happens at the instant of the input;
+/// - the server executes a command the instant it arrives (its `exec` event is the linearization point);
+/// - after a timeout or a broken connection the worker's next command goes out on a fresh connection at once;
+///   late messages of the old connection are dropped;
+/// - a writer's source write and its invalidating `DEL` happen at the write's instant, in that order;
+/// - a restart empties Redis and breaks every connection: requests and replies in flight are lost, and a worker
+///   with an outstanding command learns of the break one network delay later (`connection-lost`);
+/// - the initial cached values are stored at time 0 with the variant's cache TTL;
+/// - the run ends when nothing but expiries is left; of those, lease expiries (which end orphaned leases) are
+///   still run, cache-key expiries are not (they only say the cache TTL ran out, minutes later).
+public struct Simulation<C: Chooser> {
+    /// The scenario.
+    public let scenario: Scenario
+    /// The variant run.
+    public let variant: ProtocolVariant
+    /// Whether events are recorded (off for benchmarks: outcomes and counts are still kept).
+    public let recording: Bool
+
+    private var chooser: C
+    private var now: Int64 = 0
+    private var queue = Heap<Scheduled>()
+    private var sequence: UInt64 = 0
+    private var redis = SimulatedRedis()
+    private var sourceVersions: [String: Int] = [:]
+    private var workers: [WorkerState]
+    private let calls: [CallSpec]
+    private var events: [TraceEvent] = []
+    private var eventCount = 0
+    private var results: [CallResult] = []
+    private var faultDecisions: [Bool?]
+    private var sameInstant: [Scheduled] = []
+    private var limitReached: String?
+
+    /// Prepares a run; ``run()`` carries it out.
+    public init(scenario: Scenario, variant: ProtocolVariant, chooser: C, recording: Bool = true) {
+        self.scenario = scenario
+        self.variant = variant
+        self.chooser = chooser
+        self.recording = recording
+        self.workers = Array(repeating: WorkerState(), count: scenario.workerCount + 1)  // index 0 unused
+        self.calls = scenario.calls.map { CallSpec(worker: $0.worker, callNumber: $0.callNumber, key: $0.key) }
+        self.faultDecisions = Array(repeating: nil, count: scenario.faults.count)
+    }
+
+    /// Runs to the end and returns what happened.
+    public mutating func run(limits: SimulationLimits = .standard) -> SimulationResult {
+        setUp()
+        while let next = popNext() {
+            if eventCount >= limits.eventsMaximum {
+                limitReached = "stopped after \(limits.eventsMaximum) events (SimulationLimits.eventsMaximum)"
+                break
+            }
+            if next.timeMicroseconds > limits.virtualTimeMaximumMicroseconds {
+                limitReached =
+                    "stopped at virtual time \(limits.virtualTimeMaximumMicroseconds)us (SimulationLimits.virtualTimeMaximumMicroseconds)"
+                break
+            }
+            precondition(next.timeMicroseconds >= now, "Simulation: time went back from \(now) to \(next)")
+            now = next.timeMicroseconds
+            handle(next.item)
+            if isQuiescent() {
+                drainLeaseExpiries()
+                break
+            }
+        }
+        return SimulationResult(
+            events: events, eventCount: eventCount, calls: results.sorted { ($0.worker, $0.callNumber) < ($1.worker, $1.callNumber) },
+            endMicroseconds: now, limitReached: limitReached)
+    }
+
+    // MARK: - Set-up
+
+    private mutating func setUp() {
+        for key in scenario.keys {
+            sourceVersions[key.key] = key.sourceVersion
+            if let cached = key.cachedVersion {
+                let deadline = SimulatedRedis.deadline(
+                    ttlMilliseconds: Int64(variant.cacheTTLSeconds) * 1_000, nowMicroseconds: 0)
+                redis.store(key.key, value: CacheValue(version: cached).bytes, deadlineMilliseconds: deadline)
+                scheduleExpiry(key.key, deadlineMilliseconds: deadline)
+            }
+        }
+        for (index, call) in scenario.calls.enumerated() {
+            schedule(.callStart(callIndex: index), at: call.atMicroseconds)
+        }
+        for (index, write) in scenario.writes.enumerated() {
+            schedule(.sourceWrite(index: index), at: write.atMicroseconds)
+        }
+        for (index, fault) in scenario.faults.enumerated() {
+            if case .restartRedis(let at) = fault.kind, decide(faultIndex: index) {
+                schedule(.restart(faultIndex: index), at: at)
+            }
+        }
+    }
+
+    // MARK: - The queue
+
+    private mutating func schedule(_ item: Item, at time: Int64) {
+        sequence &+= 1
+        queue.insert(Scheduled(timeMicroseconds: time, priority: 1, sequence: sequence, item: item))
+    }
+
+    private mutating func scheduleExpiry(_ key: String, deadlineMilliseconds: Int64) {
+        sequence &+= 1
+        queue.insert(
+            Scheduled(
+                timeMicroseconds: (deadlineMilliseconds + 1) * 1_000, priority: 0, sequence: sequence,
+                item: .expire(key: key, deadlineMilliseconds: deadlineMilliseconds)))
+    }
+
+    /// The next item: the earliest; among items due at the same instant (expiries aside), the chooser's pick.
+    private mutating func popNext() -> Scheduled? {
+        guard let first = queue.popMin() else { return nil }
+        guard first.priority != 0, let second = queue.min, second.timeMicroseconds == first.timeMicroseconds
+        else { return first }
+        sameInstant.removeAll(keepingCapacity: true)
+        sameInstant.append(first)
+        while let next = queue.min, next.timeMicroseconds == first.timeMicroseconds {
+            sameInstant.append(queue.removeMin())
+        }
+        let identities = sameInstant.map { $0.item.identity(calls: calls) }
+        let chosen = chooser.first(among: identities)
+        precondition(sameInstant.indices.contains(chosen), "Chooser picked \(chosen) of \(sameInstant.count)")
+        for (index, other) in sameInstant.enumerated() where index != chosen {
+            queue.insert(other)
+        }
+        return sameInstant[chosen]
+    }
+
+    /// Nothing left but expiries, every call returned.
+    private func isQuiescent() -> Bool {
+        guard results.count == calls.count else { return false }
+        guard let next = queue.min else { return true }
+        return next.priority == 0 && queue.max?.priority == 0
+    }
+
+    /// Runs the remaining lease-key expiries, dropping cache-key ones.
+    private mutating func drainLeaseExpiries() {
+        while let next = queue.popMin() {
+            guard case .expire(let key, _) = next.item, key.hasPrefix("lease:") else { continue }
+            now = next.timeMicroseconds
+            handle(next.item)
+        }
+    }
+
+    // MARK: - Recording
+
+    private mutating func record(_ actor: Actor, _ kind: EventKind) {
+        eventCount += 1
+        if recording {
+            events.append(TraceEvent(timeMicroseconds: now, actor: actor, kind: kind))
+        }
+    }
+
+    // MARK: - Handling items
+
+    private mutating func handle(_ item: Item) {
+        switch item {
+        case .callStart(let index):
+            let worker = calls[index].worker
+            if workers[worker].machine == nil && workers[worker].waitingCalls.isEmpty {
+                startCall(index)
+            } else {
+                workers[worker].waitingCalls.append(index)
+            }
+
+        case .request(let worker, let epoch, let call, let number, let command):
+            guard workers[worker].epoch == epoch else { return }  // the connection broke on the way
+            execute(command, worker: worker, epoch: epoch, call: call, number: number)
+
+        case .reply(let worker, _, _, _, _), .connectionLost(let worker, _, _, _), .commandTimeout(let worker, _, _, _),
+            .originTimer(let worker, _, _):
+            deliver(item, to: worker)
+
+        case .originAnswer(let worker, _, let key, let version, let fails):
+            // The origin answers whether or not its caller still waits: the load counted until now.
+            if fails {
+                record(.worker(worker), .loadFail(key: key, reason: "origin-error"))
+            } else {
+                record(.worker(worker), .loadEnd(key: key, version: version))
+            }
+            deliver(item, to: worker)
+
+        case .resume(let worker, _):
+            resume(worker)
+
+        case .sourceWrite(let index):
+            let write = scenario.writes[index]
+            sourceVersions[write.key] = write.version
+            record(.writer(write.writer), .write(key: write.key, version: write.version))
+            if write.invalidate {
+                let command = Command.delete(key: write.key)
+                let reply = redis.execute(command, nowMicroseconds: now)
+                record(.writer(write.writer), .exec(command, reply))
+            }
+
+        case .expire(let key, let deadline):
+            if redis.expire(key, deadlineMilliseconds: deadline) {
+                record(.server, .expire(key: key))
+            }
+
+        case .restart:
+            record(.server, .restart)
+            redis.restart()
+            for worker in 1..<workers.count {
+                // Every connection breaks; a worker waiting for a reply learns of it one network delay later.
+                let epoch = workers[worker].epoch + 1
+                workers[worker].epoch = epoch
+                if let outstanding = workers[worker].outstanding {
+                    let call = workers[worker].callNumber
+                    let delay = chooser.delay(
+                        .restartNotice(worker: worker, call: call, command: outstanding.number),
+                        in: scenario.network.latency)
+                    schedule(
+                        .connectionLost(worker: worker, epoch: epoch, call: call, command: outstanding.number),
+                        at: now + delay)
+                }
+            }
+        }
+    }
+
+    private mutating func startCall(_ index: Int) {
+        let spec = calls[index]
+        let token = Token(worker: spec.worker, call: spec.callNumber)
+        var state = workers[spec.worker]
+        state.machine = EvictAndReload(key: spec.key, token: token, variant: variant)
+        state.callNumber = spec.callNumber
+        state.key = spec.key
+        state.commandNumber = 0
+        state.outstanding = nil
+        state.pausesUsed = []
+        workers[spec.worker] = state
+        record(.worker(spec.worker), .call(key: spec.key, call: spec.callNumber))
+        let actions = workers[spec.worker].machine!.start(nowMicroseconds: now)
+        perform(actions, worker: spec.worker)
+    }
+
+    // MARK: - The server
+
+    private mutating func execute(_ command: Command, worker: Int, epoch: Int, call: Int, number: Int) {
+        let reply = redis.execute(command, nowMicroseconds: now)
+        record(.worker(worker), .exec(command, reply))
+        noteDeadline(of: command, reply: reply)
+
+        let step = faultStep(of: command)
+        if let step, let fault = workerFault(worker: worker, call: call, matching: { kind in
+            if case .loseReply(_, _, let target) = kind { return target == step }
+            return false
+        }) {
+            _ = fault
+            record(.worker(worker), .replyLost(command))
+            return  // the client's command timeout will fire
+        }
+        let delay = chooser.delay(
+            .network(worker: worker, call: call, command: number, direction: .reply), in: scenario.network.latency)
+        if let step, workerFault(worker: worker, call: call, matching: { kind in
+            if case .dropConnection(_, _, let target) = kind { return target == step }
+            return false
+        }) != nil {
+            schedule(.connectionLost(worker: worker, epoch: epoch, call: call, command: number), at: now + delay)
+            return
+        }
+        schedule(.reply(worker: worker, epoch: epoch, call: call, command: number, reply), at: now + delay)
+    }
+
+    /// Schedules the expiry of whatever the command just stored with a deadline.
+    private mutating func noteDeadline(of command: Command, reply: Reply) {
+        let key: String
+        switch (command, reply) {
+        case (.acquire(let cacheKey, _, _), .status("OK")):
+            key = Command.leaseKey(of: cacheKey)
+        case (.set(let cacheKey, _, _), .status("OK")), (.fencedWrite(let cacheKey, _, _, _), .status("OK")):
+            key = cacheKey
+        case (.get, _), (.delete, _), (.release, _), (.acquire, _), (.set, _), (.fencedWrite, _):
+            return
+        }
+        if let deadline = redis.peek(key)?.deadlineMilliseconds {
+            scheduleExpiry(key, deadlineMilliseconds: deadline)
+        }
+    }
+
+    // MARK: - Faults
+
+    /// The step a `lose-reply` or `drop-connection` fault names for this command, if any.
+    private func faultStep(of command: Command) -> FaultCommand? {
+        switch command {
+        case .get(let key):
+            return key.hasPrefix("lease:") ? nil : .read  // get-then-delete's GET only reads the lease
+        case .delete(let key):
+            return key.hasPrefix("lease:") ? .release : .evict
+        case .acquire: return .acquire
+        case .set, .fencedWrite: return .write
+        case .release: return .release
+        }
+    }
+
+    /// The pause point before sending this command, if any.
+    private func pausePoint(before command: Command) -> PausePoint? {
+        switch command {
+        case .get(let key):
+            return key.hasPrefix("lease:") ? .beforeRelease : nil
+        case .delete(let key):
+            guard key.hasPrefix("lease:") else { return .beforeAcquire }  // pre-review's evicting DEL
+            return variant.release == .getThenDelete ? .beforeReleaseDelete : .beforeRelease
+        case .acquire: return .beforeAcquire
+        case .set, .fencedWrite: return .beforeWrite
+        case .release: return .beforeRelease
+        }
+    }
+
+    /// The first fault of this worker's call whose kind matches and which happens (a `maybe` fault is decided by
+    /// the chooser the first time it is reached).
+    private mutating func workerFault(worker: Int, call: Int, matching: (FaultKind) -> Bool) -> Int? {
+        for (index, fault) in scenario.faults.enumerated() {
+            switch fault.kind {
+            case .pause(let target, let targetCall, _, _), .loseReply(let target, let targetCall, _),
+                .dropConnection(let target, let targetCall, _):
+                guard target == worker, targetCall == call, matching(fault.kind) else { continue }
+                if decide(faultIndex: index) { return index }
+            case .restartRedis:
+                continue
+            }
+        }
+        return nil
+    }
+
+    private mutating func decide(faultIndex: Int) -> Bool {
+        if let decided = faultDecisions[faultIndex] { return decided }
+        let happens = scenario.faults[faultIndex].maybe ? chooser.happens(FaultChoice(index: faultIndex)) : true
+        faultDecisions[faultIndex] = happens
+        return happens
+    }
+
+    /// Pauses the worker at `point` if a fault says so; returns whether it paused.
+    private mutating func pauseIfDue(_ worker: Int, at point: PausePoint) -> Bool {
+        guard !workers[worker].pausesUsed.contains(point) else { return false }
+        let call = workers[worker].callNumber
+        guard let index = workerFault(worker: worker, call: call, matching: { kind in
+            if case .pause(_, _, _, let target) = kind { return target == point }
+            return false
+        }) else { return false }
+        guard case .pause(_, _, let duration, _) = scenario.faults[index].kind else {
+            preconditionFailure("Simulation: fault \(index) matched a pause but is \(scenario.faults[index])")
+        }
+        workers[worker].pausesUsed.insert(point)
+        workers[worker].paused = point
+        record(.worker(worker), .pause(point))
+        let length = chooser.delay(
+            .pause(worker: worker, call: call, point: point), in: LatencyRange(fixedMicroseconds: duration))
+        schedule(.resume(worker: worker, call: call), at: now + length)
+        return true
+    }
+
+    // MARK: - The worker
+
+    /// Hands an input to a worker: queued while it is paused, dropped if it belongs to an old connection or call.
+    private mutating func deliver(_ item: Item, to worker: Int) {
+        if workers[worker].paused != nil {
+            workers[worker].inbox.append(item)
+            return
+        }
+        process(item, worker: worker)
+    }
+
+    private mutating func process(_ item: Item, worker: Int) {
+        let state = workers[worker]
+        guard state.machine != nil else { return }  // the call is over: a late timer or answer
+        switch item {
+        case .reply(_, let epoch, let call, let number, let reply):
+            guard state.epoch == epoch, state.callNumber == call, state.outstanding?.number == number else { return }
+            workers[worker].outstanding = nil
+            let actions = workers[worker].machine!.receive(reply, nowMicroseconds: now)
+            perform(actions, worker: worker)
+
+        case .connectionLost(_, let epoch, let call, let number):
+            guard state.epoch == epoch, state.callNumber == call, let outstanding = state.outstanding,
+                outstanding.number == number
+            else { return }
+            fail(worker, outstanding.command, .connectionLost)
+
+        case .commandTimeout(_, let epoch, let call, let number):
+            guard state.epoch == epoch, state.callNumber == call, let outstanding = state.outstanding,
+                outstanding.number == number
+            else { return }
+            fail(worker, outstanding.command, .timeout)
+
+        case .originAnswer(_, let call, _, let version, let fails):
+            guard state.callNumber == call, state.machine!.isLoading else { return }
+            if pauseIfDue(worker, at: .afterLoad) {
+                workers[worker].inbox.append(item)
+                return
+            }
+            let actions =
+                fails
+                ? workers[worker].machine!.originFailed(nowMicroseconds: now)
+                : workers[worker].machine!.originLoaded(CacheValue(version: version), nowMicroseconds: now)
+            perform(actions, worker: worker)
+
+        case .originTimer(_, let call, let deadline):
+            guard state.callNumber == call, state.machine!.timerDeadlineMicroseconds == deadline else { return }
+            let actions = workers[worker].machine!.handleTimeout(nowMicroseconds: now)
+            guard !actions.isEmpty else { return }
+            record(.worker(worker), .originTimeout(key: state.key))
+            perform(actions, worker: worker)
+
+        case .callStart, .request, .resume, .sourceWrite, .expire, .restart:
+            preconditionFailure("Simulation: \(item) is not a worker input")
+        }
+    }
+
+    private mutating func fail(_ worker: Int, _ command: Command, _ failure: CommandFailure) {
+        switch failure {
+        case .timeout: record(.worker(worker), .commandTimeout(command))
+        case .connectionLost: record(.worker(worker), .connectionLost(command))
+        }
+        workers[worker].outstanding = nil
+        workers[worker].epoch += 1  // the next command goes out on a fresh connection
+        let actions = workers[worker].machine!.commandFailed(failure, nowMicroseconds: now)
+        perform(actions, worker: worker)
+    }
+
+    private mutating func resume(_ worker: Int) {
+        guard let point = workers[worker].paused else {
+            preconditionFailure("Simulation: w\(worker) resumes but is not paused")
+        }
+        record(.worker(worker), .resume(point))
+        workers[worker].paused = nil
+        if let held = workers[worker].heldActions {
+            workers[worker].heldActions = nil
+            perform(held, worker: worker)
+        }
+        while workers[worker].paused == nil, !workers[worker].inbox.isEmpty {
+            let next = workers[worker].inbox.removeFirst()
+            process(next, worker: worker)
+        }
+    }
+
+    /// Carries out a step's actions for a worker.
+    private mutating func perform(_ actions: Actions, worker: Int) {
+        guard let first = actions.first else { return }
+        if case .send(let command) = first, let point = pausePoint(before: command), pauseIfDue(worker, at: point) {
+            workers[worker].heldActions = actions
+            return
+        }
+        carryOut(first, worker: worker)
+        if let second = actions.second {
+            if case .send(let command) = second, let point = pausePoint(before: command),
+                pauseIfDue(worker, at: point)
+            {
+                workers[worker].heldActions = Actions(second)
+                return
+            }
+            carryOut(second, worker: worker)
+        }
+    }
+
+    private mutating func carryOut(_ action: Action, worker: Int) {
+        switch action {
+        case .send(let command):
+            let call = workers[worker].callNumber
+            let number = workers[worker].commandNumber + 1
+            workers[worker].commandNumber = number
+            workers[worker].outstanding = (number, command)
+            let epoch = workers[worker].epoch
+            let delay = chooser.delay(
+                .network(worker: worker, call: call, command: number, direction: .request),
+                in: scenario.network.latency)
+            schedule(.request(worker: worker, epoch: epoch, call: call, command: number, command), at: now + delay)
+            schedule(
+                .commandTimeout(worker: worker, epoch: epoch, call: call, command: number),
+                at: now + variant.commandTimeoutMicroseconds)
+
+        case .startLoad(let key):
+            let call = workers[worker].callNumber
+            let version = sourceVersions[key] ?? 0
+            record(.worker(worker), .loadStart(key: key, version: version))
+            let override = scenario.origin.override(worker: worker, callNumber: call)
+            let latency =
+                override?.latencyMicroseconds
+                ?? chooser.delay(.origin(worker: worker, call: call), in: scenario.origin.latency)
+            schedule(
+                .originAnswer(worker: worker, call: call, key: key, version: version, fails: override?.fails ?? false),
+                at: now + latency)
+
+        case .armTimer(let deadline):
+            schedule(.originTimer(worker: worker, call: workers[worker].callNumber, deadlineMicroseconds: deadline), at: deadline)
+
+        case .stopLoad:
+            break  // the origin goes on; its answer is recorded and ignored
+
+        case .finish(let outcome):
+            record(.worker(worker), .return(outcome))
+            let state = workers[worker]
+            results.append(
+                CallResult(
+                    worker: worker, callNumber: state.callNumber, key: state.key, outcome: outcome,
+                    releaseResult: state.machine?.releaseResult))
+            workers[worker].machine = nil
+            workers[worker].outstanding = nil
+            if !workers[worker].waitingCalls.isEmpty {
+                let next = workers[worker].waitingCalls.removeFirst()
+                startCall(next)
+            }
+        }
+    }
+}
