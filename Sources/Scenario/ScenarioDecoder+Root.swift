@@ -10,7 +10,8 @@ extension ScenarioDecoder {
     /// Decodes the whole scenario; `nil` when any problem was reported (the problems say why).
     mutating func decodeScenario(_ root: YAMLNode) -> Scenario? {
         if root.isNull {
-            report(root.position, .missingKey,
+            // libyaml marks an empty document's null after its last line; the file's start reads better.
+            report(.start, .missingKey,
                    "the file holds no scenario; write at least name, keys, workers and calls")
             return nil
         }
@@ -93,12 +94,15 @@ struct Timeline {
     /// `workers:`.
     var workerCount: Int?
 
-    /// The keyspace's key names, in file order.
+    /// The keyspace's key names, in file order (for suggestions).
     var keyNames: [String]?
+    /// The same names, for lookups: a set is never iterated, so its order reaches nothing.
+    var keySet: Set<String>?
 
     init(keys: [ScenarioKey]?, workerCount: Int?) {
         self.keys = keys
         self.keyNames = keys?.map(\.key)
+        self.keySet = keyNames.map(Set.init)
         self.workerCount = workerCount
     }
 }

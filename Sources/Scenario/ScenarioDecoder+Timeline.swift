@@ -106,7 +106,7 @@ extension ScenarioDecoder {
     /// A cache key, checked against `keys:` when that decoded.
     mutating func cacheKey(_ node: YAMLNode, _ timeline: Timeline) -> String? {
         guard let key = text(node, "key", example: timeline.keyNames?.first ?? "user:1") else { return nil }
-        if let names = timeline.keyNames, !names.contains(key) {
+        if let known = timeline.keySet, !known.contains(key), let names = timeline.keyNames {
             report(node.position, .unknownName,
                    "unknown cache key \(ScenarioText.quoted(key)); " + ScenarioText.suggestion(for: key, among: names))
             return nil

@@ -17,7 +17,10 @@ enum YAMLReader {
     }
 
     /// Reads `bytes`, naming `path` in problems.
-    static func read(bytes: [UInt8], path: String, limits: ScenarioLimits) -> Result {
+    static func read(bytes original: [UInt8], path: String, limits: ScenarioLimits) -> Result {
+        // A UTF-8 byte order mark is not content; libyaml keeps it as a character when the encoding is set, as it
+        // is here so that UTF-16 guesses never happen.
+        let bytes = original.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(original.dropFirst(3)) : original
         func fatal(_ position: YAMLPosition, _ kind: ScenarioProblem.Kind, _ message: String) -> Result {
             Result(root: nil, problems: [problem(path, position, kind, message)])
         }
@@ -267,6 +270,8 @@ private struct TreeBuilder {
     }
 
     private mutating func report(_ position: YAMLPosition, _ kind: ScenarioProblem.Kind, _ message: String) {
+        // One past the cap is enough for the decoder to say that more follow.
+        guard problems.count <= limits.maximumProblems else { return }
         problems.append(YAMLReader.problem(path, position, kind, message))
     }
 

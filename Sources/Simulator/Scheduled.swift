@@ -8,12 +8,12 @@ import Trace
 struct Scheduled: Comparable {
     /// When it is due, in virtual microseconds.
     var timeMicroseconds: Int64
-    /// 0 for expiries, 1 for everything else.
-    var priority: UInt8
     /// Insertion order: the default answer for same-instant events (STYLE 5).
     var sequence: UInt64
-    /// What is due.
-    var item: Item
+    /// Where the item waits in the simulation's item slots; the heap moves only these 24 bytes.
+    var slot: Int32
+    /// 0 for expiries, 1 for everything else.
+    var priority: UInt8
 
     static func < (lhs: Scheduled, rhs: Scheduled) -> Bool {
         if lhs.timeMicroseconds != rhs.timeMicroseconds { return lhs.timeMicroseconds < rhs.timeMicroseconds }

@@ -33,13 +33,28 @@ public struct Simulation<C: Chooser> {
     private var now: Int64 = 0
     private var queue = Heap<Scheduled>()
     private var sequence: UInt64 = 0
+    /// The scheduled items, by slot; the heap orders slot numbers, so it moves small values.
+    private var items: [Item?] = []
+    private var freeSlots: [Int32] = []
+    /// How many queued items are not expiries: none left (and every call returned) means the run is over.
+    private var queuedOtherThanExpiries = 0
+    /// The next scenario call and write not yet in the queue: they are fed in by time, so the queue holds what is
+    /// in flight, not the whole scenario.
+    private var nextCallIndex = 0
+    private var nextWriteIndex = 0
+    /// The deadline (ms) of the one expiry item queued per key; see ``scheduleExpiry``.
+    private var expiryQueued: [String: Int64] = [:]
+    /// Each worker's faults, as indices into the scenario's `faults:`.
+    private let faultsOfWorker: [[Int]]
     private var redis = SimulatedRedis()
     private var sourceVersions: [String: Int] = [:]
     private var workers: [WorkerState]
     private let calls: [CallSpec]
     private var events: [TraceEvent] = []
     private var eventCount = 0
-    private var results: [CallResult] = []
+    /// Each scenario call's result, by the call's index in the scenario (time order).
+    private var results: [CallResult?]
+    private var returnedCalls = 0
     private var faultDecisions: [Bool?]
     private var sameInstant: [Scheduled] = []
     private var limitReached: String?
@@ -52,7 +67,15 @@ public struct Simulation<C: Chooser> {
         self.recording = recording
         self.workers = Array(repeating: WorkerState(), count: scenario.workerCount + 1)  // index 0 unused
         self.calls = scenario.calls.map { CallSpec(worker: $0.worker, callNumber: $0.callNumber, key: $0.key) }
+        self.results = Array(repeating: nil, count: scenario.calls.count)
         self.faultDecisions = Array(repeating: nil, count: scenario.faults.count)
+        var faultsOfWorker = Array(repeating: [Int](), count: scenario.workerCount + 1)
+        for (index, fault) in scenario.faults.enumerated() {
+            if let worker = fault.worker, faultsOfWorker.indices.contains(worker) {
+                faultsOfWorker[worker].append(index)
+            }
+        }
+        self.faultsOfWorker = faultsOfWorker
     }
 
     /// Runs to the end and returns what happened.
@@ -77,7 +100,7 @@ public struct Simulation<C: Chooser> {
             }
         }
         return SimulationResult(
-            events: events, eventCount: eventCount, calls: results.sorted { ($0.worker, $0.callNumber) < ($1.worker, $1.callNumber) },
+            events: events, eventCount: eventCount, calls: results.compactMap { $0 },
             endMicroseconds: now, limitReached: limitReached)
     }
 
@@ -93,12 +116,6 @@ public struct Simulation<C: Chooser> {
                 scheduleExpiry(key.key, deadlineMilliseconds: deadline)
             }
         }
-        for (index, call) in scenario.calls.enumerated() {
-            schedule(.callStart(callIndex: index), at: call.atMicroseconds)
-        }
-        for (index, write) in scenario.writes.enumerated() {
-            schedule(.sourceWrite(index: index), at: write.atMicroseconds)
-        }
         for (index, fault) in scenario.faults.enumerated() {
             if case .restartRedis(let at) = fault.kind, decide(faultIndex: index) {
                 schedule(.restart(faultIndex: index), at: at)
@@ -108,51 +125,105 @@ public struct Simulation<C: Chooser> {
 
     // MARK: - The queue
 
-    private mutating func schedule(_ item: Item, at time: Int64) {
+    private mutating func schedule(_ item: Item, at time: Int64, priority: UInt8 = 1) {
         sequence &+= 1
-        queue.insert(Scheduled(timeMicroseconds: time, priority: 1, sequence: sequence, item: item))
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            items[Int(free)] = item
+        } else {
+            slot = Int32(items.count)
+            items.append(item)
+        }
+        queue.insert(Scheduled(timeMicroseconds: time, sequence: sequence, slot: slot, priority: priority))
+        if priority != 0 { queuedOtherThanExpiries += 1 }
     }
 
+    /// Makes sure an expiry item is queued no later than the key's new deadline.
+    ///
+    /// One item per key at most stays live: a later deadline waits for the queued item, which re-queues itself at
+    /// the key's current deadline when it fires (``expireDue``); an earlier one replaces it. So the queue does not
+    /// fill with the dead 300 s expiries of every SET.
     private mutating func scheduleExpiry(_ key: String, deadlineMilliseconds: Int64) {
-        sequence &+= 1
-        queue.insert(
-            Scheduled(
-                timeMicroseconds: (deadlineMilliseconds + 1) * 1_000, priority: 0, sequence: sequence,
-                item: .expire(key: key, deadlineMilliseconds: deadlineMilliseconds)))
+        if let queued = expiryQueued[key], queued <= deadlineMilliseconds { return }
+        expiryQueued[key] = deadlineMilliseconds
+        schedule(
+            .expire(key: key, deadlineMilliseconds: deadlineMilliseconds), at: (deadlineMilliseconds + 1) * 1_000,
+            priority: 0)
+    }
+
+    /// An expiry item fires: expires the key if its deadline is this one, or re-queues at its current deadline.
+    private mutating func expireDue(_ key: String, deadlineMilliseconds: Int64) {
+        guard expiryQueued[key] == deadlineMilliseconds else { return }  // replaced by an earlier one
+        expiryQueued[key] = nil
+        if redis.expire(key, deadlineMilliseconds: deadlineMilliseconds) {
+            record(.server, .expire(key: key))
+        } else if let later = redis.peek(key)?.deadlineMilliseconds {
+            scheduleExpiry(key, deadlineMilliseconds: later)
+        }
+    }
+
+    /// Takes an item out of its slot.
+    private mutating func take(_ scheduled: Scheduled) -> Item {
+        let slot = Int(scheduled.slot)
+        guard let item = items[slot] else { preconditionFailure("Simulation: slot \(slot) is empty") }
+        items[slot] = nil
+        freeSlots.append(scheduled.slot)
+        if scheduled.priority != 0 { queuedOtherThanExpiries -= 1 }
+        return item
+    }
+
+    /// Feeds the scenario's calls and writes due by the earliest queued instant into the queue, so everything due
+    /// at that instant is there to be chosen among.
+    private mutating func feedTimeline() {
+        let calls = scenario.calls
+        let writes = scenario.writes
+        let callTime = nextCallIndex < calls.count ? calls[nextCallIndex].atMicroseconds : Int64.max
+        let writeTime = nextWriteIndex < writes.count ? writes[nextWriteIndex].atMicroseconds : Int64.max
+        let due = min(queue.min?.timeMicroseconds ?? Int64.max, callTime, writeTime)
+        guard due != Int64.max else { return }
+        while nextCallIndex < calls.count, calls[nextCallIndex].atMicroseconds <= due {
+            schedule(.callStart(callIndex: nextCallIndex), at: calls[nextCallIndex].atMicroseconds)
+            nextCallIndex += 1
+        }
+        while nextWriteIndex < writes.count, writes[nextWriteIndex].atMicroseconds <= due {
+            schedule(.sourceWrite(index: nextWriteIndex), at: writes[nextWriteIndex].atMicroseconds)
+            nextWriteIndex += 1
+        }
     }
 
     /// The next item: the earliest; among items due at the same instant (expiries aside), the chooser's pick.
-    private mutating func popNext() -> Scheduled? {
+    private mutating func popNext() -> (timeMicroseconds: Int64, item: Item)? {
+        feedTimeline()
         guard let first = queue.popMin() else { return nil }
         guard first.priority != 0, let second = queue.min, second.timeMicroseconds == first.timeMicroseconds
-        else { return first }
+        else { return (first.timeMicroseconds, take(first)) }
         sameInstant.removeAll(keepingCapacity: true)
         sameInstant.append(first)
         while let next = queue.min, next.timeMicroseconds == first.timeMicroseconds {
             sameInstant.append(queue.removeMin())
         }
-        let identities = sameInstant.map { $0.item.identity(calls: calls) }
+        let identities = sameInstant.map { items[Int($0.slot)]!.identity(calls: calls) }
         let chosen = chooser.first(among: identities)
         precondition(sameInstant.indices.contains(chosen), "Chooser picked \(chosen) of \(sameInstant.count)")
         for (index, other) in sameInstant.enumerated() where index != chosen {
             queue.insert(other)
         }
-        return sameInstant[chosen]
+        return (first.timeMicroseconds, take(sameInstant[chosen]))
     }
 
     /// Nothing left but expiries, every call returned.
     private func isQuiescent() -> Bool {
-        guard results.count == calls.count else { return false }
-        guard let next = queue.min else { return true }
-        return next.priority == 0 && queue.max?.priority == 0
+        returnedCalls == calls.count && nextWriteIndex == scenario.writes.count && queuedOtherThanExpiries == 0
     }
 
     /// Runs the remaining lease-key expiries, dropping cache-key ones.
     private mutating func drainLeaseExpiries() {
         while let next = queue.popMin() {
-            guard case .expire(let key, _) = next.item, key.hasPrefix("lease:") else { continue }
+            let item = take(next)
+            guard case .expire(let key, _) = item, key.hasPrefix("lease:") else { continue }
             now = next.timeMicroseconds
-            handle(next.item)
+            handle(item)
         }
     }
 
@@ -161,6 +232,7 @@ public struct Simulation<C: Chooser> {
     private mutating func record(_ actor: Actor, _ kind: EventKind) {
         eventCount += 1
         if recording {
+            if events.isEmpty { events.reserveCapacity(calls.count * 8) }
             events.append(TraceEvent(timeMicroseconds: now, actor: actor, kind: kind))
         }
     }
@@ -208,13 +280,12 @@ public struct Simulation<C: Chooser> {
             }
 
         case .expire(let key, let deadline):
-            if redis.expire(key, deadlineMilliseconds: deadline) {
-                record(.server, .expire(key: key))
-            }
+            expireDue(key, deadlineMilliseconds: deadline)
 
         case .restart:
             record(.server, .restart)
             redis.restart()
+            expiryQueued.removeAll()  // queued items find their keys gone and do nothing
             for worker in 1..<workers.count {
                 // Every connection breaks; a worker waiting for a reply learns of it one network delay later.
                 let epoch = workers[worker].epoch + 1
@@ -238,6 +309,7 @@ public struct Simulation<C: Chooser> {
         var state = workers[spec.worker]
         state.machine = EvictAndReload(key: spec.key, token: token, variant: variant)
         state.callNumber = spec.callNumber
+        state.callIndex = index
         state.key = spec.key
         state.commandNumber = 0
         state.outstanding = nil
@@ -255,17 +327,24 @@ public struct Simulation<C: Chooser> {
         record(.worker(worker), .exec(command, reply))
         noteDeadline(of: command, reply: reply)
 
+        let deadline = workers[worker].outstandingDeadlineMicroseconds
+        let timerAlreadyQueued = now >= deadline  // see ``carryOut``: queued at send when the request was this late
         let step = faultStep(of: command)
-        if let step, let fault = workerFault(worker: worker, call: call, matching: { kind in
+        if let step, workerFault(worker: worker, call: call, matching: { kind in
             if case .loseReply(_, _, let target) = kind { return target == step }
             return false
-        }) {
-            _ = fault
+        }) != nil {
             record(.worker(worker), .replyLost(command))
-            return  // the client's command timeout will fire
+            if !timerAlreadyQueued {
+                schedule(.commandTimeout(worker: worker, epoch: epoch, call: call, command: number), at: deadline)
+            }
+            return
         }
         let delay = chooser.delay(
             .network(worker: worker, call: call, command: number, direction: .reply), in: scenario.network.latency)
+        if !timerAlreadyQueued && now + delay >= deadline {
+            schedule(.commandTimeout(worker: worker, epoch: epoch, call: call, command: number), at: deadline)
+        }
         if let step, workerFault(worker: worker, call: call, matching: { kind in
             if case .dropConnection(_, _, let target) = kind { return target == step }
             return false
@@ -324,11 +403,11 @@ public struct Simulation<C: Chooser> {
     /// The first fault of this worker's call whose kind matches and which happens (a `maybe` fault is decided by
     /// the chooser the first time it is reached).
     private mutating func workerFault(worker: Int, call: Int, matching: (FaultKind) -> Bool) -> Int? {
-        for (index, fault) in scenario.faults.enumerated() {
+        for index in faultsOfWorker[worker] {
+            let fault = scenario.faults[index]
             switch fault.kind {
-            case .pause(let target, let targetCall, _, _), .loseReply(let target, let targetCall, _),
-                .dropConnection(let target, let targetCall, _):
-                guard target == worker, targetCall == call, matching(fault.kind) else { continue }
+            case .pause(_, let targetCall, _, _), .loseReply(_, let targetCall, _), .dropConnection(_, let targetCall, _):
+                guard targetCall == call, matching(fault.kind) else { continue }
                 if decide(faultIndex: index) { return index }
             case .restartRedis:
                 continue
@@ -478,10 +557,15 @@ public struct Simulation<C: Chooser> {
             let delay = chooser.delay(
                 .network(worker: worker, call: call, command: number, direction: .request),
                 in: scenario.network.latency)
+            let deadline = now + variant.commandTimeoutMicroseconds
+            workers[worker].outstandingDeadlineMicroseconds = deadline
             schedule(.request(worker: worker, epoch: epoch, call: call, command: number, command), at: now + delay)
-            schedule(
-                .commandTimeout(worker: worker, epoch: epoch, call: call, command: number),
-                at: now + variant.commandTimeoutMicroseconds)
+            // The timeout is queued only when it can fire: when the request itself arrives no sooner. Otherwise it
+            // is queued at the server, once it is known whether the reply comes back in time (``execute``). This
+            // keeps the queue to what is in flight instead of a second of dead timers per worker.
+            if now + delay >= deadline {
+                schedule(.commandTimeout(worker: worker, epoch: epoch, call: call, command: number), at: deadline)
+            }
 
         case .startLoad(let key):
             let call = workers[worker].callNumber
@@ -504,10 +588,10 @@ public struct Simulation<C: Chooser> {
         case .finish(let outcome):
             record(.worker(worker), .return(outcome))
             let state = workers[worker]
-            results.append(
-                CallResult(
-                    worker: worker, callNumber: state.callNumber, key: state.key, outcome: outcome,
-                    releaseResult: state.machine?.releaseResult))
+            results[state.callIndex] = CallResult(
+                worker: worker, callNumber: state.callNumber, key: state.key, outcome: outcome,
+                releaseResult: state.machine?.releaseResult)
+            returnedCalls += 1
             workers[worker].machine = nil
             workers[worker].outstanding = nil
             if !workers[worker].waitingCalls.isEmpty {

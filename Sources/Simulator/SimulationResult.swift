@@ -7,7 +7,7 @@ public struct SimulationResult: Sendable {
     public var events: [TraceEvent]
     /// How many events happened (recorded or not).
     public var eventCount: Int
-    /// Every call that returned, by worker then call number.
+    /// Every call that returned, in the scenario's call order (by start time).
     public var calls: [CallResult]
     /// The virtual instant the run ended at, in microseconds.
     public var endMicroseconds: Int64

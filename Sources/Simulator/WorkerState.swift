@@ -10,12 +10,16 @@ struct WorkerState {
     var machine: EvictAndReload?
     /// The number of the call in progress (from 1), or of the last one.
     var callNumber = 0
+    /// The scenario index of the call in progress.
+    var callIndex = 0
     /// The key of the call in progress.
     var key = ""
     /// Commands sent in the call in progress.
     var commandNumber = 0
     /// The command whose reply the worker waits for.
     var outstanding: (number: Int, command: Command)?
+    /// When the outstanding command's timeout fires.
+    var outstandingDeadlineMicroseconds: Int64 = 0
     /// The connection's generation: bumped when it breaks, so late messages of an old connection are dropped.
     var epoch = 0
     /// Scenario calls due while busy, in order (indices into the scenario's calls).

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Scenario
+import Simulator
+import Trace
+
+/// `leaselab bench simulator`: simulated events per second and simulated seconds per wall second, with trace
+/// recording on and off, beside a bare loop pushing and popping as many events through the simulator's own queue
+/// type with empty handlers. Targets: 3 million events per second with recording off, and a third of the bare
+/// loop's rate.
+struct BenchSimulator: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulator",
+        abstract: "Simulator events/s (recording on and off) vs a bare loop through the same queue type.")
+
+    @Option(help: "Workers in the generated scenario.")
+    var workers = 100
+
+    @Option(help: "Calls in the generated scenario.")
+    var calls = 100_000
+
+    @Option(help: "Keys in the generated scenario.")
+    var keys = 10
+
+    @Option(help: "Rounds per measurement; the best is kept.")
+    var rounds = 3
+
+    @Option(help: "The seed of the simulation runs.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        guard (1...10_000).contains(workers) else { throw ValidationError("--workers must be 1 to 10000") }
+        guard (1...10_000_000).contains(calls) else { throw ValidationError("--calls must be 1 to 10000000") }
+        guard (1...100_000).contains(keys) else { throw ValidationError("--keys must be 1 to 100000") }
+        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1 to 20") }
+    }
+
+    func run() throws {
+        #if DEBUG
+        print("warning: a debug build; benchmark figures mean little. Use: scripts/leaselab bench simulator")
+        #endif
+        let scenario = SimulatorBenchmark.scenario(workers: workers, calls: calls, keys: keys)
+        let variant = Preset.pr4821.variant
+        print("SEED=\(seed) leaselab bench simulator: \(scenario.name), \(scenario.writes.count) writes, \(scenario.faults.count) faults, best of \(rounds)")
+        var rows: [[String]] = []
+        var eventsPerRun = 0
+        var virtualSeconds = 0.0
+        var bestRate = [false: 0.0, true: 0.0]
+        for round in 0..<rounds {
+            for recording in [false, true] {
+                var simulation = Simulation(
+                    scenario: scenario, variant: variant, chooser: SeededChooser(seed: seed), recording: recording)
+                let start = ContinuousClock.now
+                let result = simulation.run()
+                let elapsed = (ContinuousClock.now - start).seconds
+                if let limit = result.limitReached {
+                    throw ValidationError("the benchmark run hit a limit: \(limit)")
+                }
+                if round == 0 && !recording {
+                    eventsPerRun = result.eventCount
+                    virtualSeconds = Double(result.endMicroseconds) / 1_000_000
+                }
+                precondition(result.eventCount == eventsPerRun, "one seed gave two event counts")
+                bestRate[recording] = max(bestRate[recording]!, Double(result.eventCount) / elapsed)
+            }
+        }
+        var bareBest = 0.0
+        var checksum: UInt64 = 0
+        for _ in 0..<rounds {
+            let start = ContinuousClock.now
+            checksum &+= SimulatorBenchmark.bareQueue(events: eventsPerRun, queueSize: workers * 3, seed: seed)
+            let elapsed = (ContinuousClock.now - start).seconds
+            bareBest = max(bareBest, Double(eventsPerRun) / elapsed)
+        }
+        for recording in [false, true] {
+            let rate = bestRate[recording]!
+            rows.append([
+                recording ? "simulator, recording on" : "simulator, recording off",
+                String(Int(rate)),
+                String(format: "%.1f", virtualSeconds / (Double(eventsPerRun) / rate)),
+                String(format: "%.3f", rate / bareBest),
+            ])
+        }
+        rows.append(["bare queue loop", String(Int(bareBest)), "-", "1.000"])
+        print("\(eventsPerRun) events per run, \(String(format: "%.1f", virtualSeconds)) simulated seconds (checksum \(checksum % 1000))")
+        print(TextTable(header: ["run", "events/s", "simulated s per wall s", "of bare loop"], rows: rows).rendered)
+        print("targets: recording off >= 3000000 events/s, and >= 0.333 of the bare loop")
+    }
+}
