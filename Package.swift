@@ -57,10 +57,7 @@ let package = Package(
         // The deterministic discrete-event simulator: LeaseCore against a simulated Redis, network and origin.
         .target(
             name: "Simulator",
-            dependencies: [
-                "LeaseCore", "Scenario", "Trace",
-                .product(name: "HeapModule", package: "swift-collections"),
-            ]
+            dependencies: ["LeaseCore", "Scenario", "Trace"]
         ),
 
         // The command line.

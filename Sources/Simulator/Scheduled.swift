@@ -80,6 +80,7 @@ enum Item {
 
 /// The part of a scenario call the hot loop needs.
 struct CallSpec {
+    var atMicroseconds: Int64
     var worker: Int
     var callNumber: Int
     var key: String

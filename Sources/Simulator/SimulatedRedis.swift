@@ -21,8 +21,23 @@ public struct SimulatedRedis: Sendable {
         }
     }
 
-    /// The keys. Looked up by key only; never iterated into output without sorting.
+    /// The keys other than leases. Looked up by key only; never iterated into output without sorting.
     private var entries: [String: Entry] = [:]
+    /// The lease keys, by the cache key they guard (`lease:<key>` is stored under `<key>`), holding the token: the
+    /// protocol's lease commands then need no key concatenation and no byte copies of tokens.
+    private var leases: [String: Lease] = [:]
+
+    /// One lease: its token and deadline.
+    private struct Lease: Hashable, Sendable {
+        var token: Token
+        var deadlineMilliseconds: Int64?
+    }
+
+    /// The cache key a lease key guards, or nil for any other key.
+    @inline(__always)
+    private static func guardedKey(_ key: String) -> Substring? {
+        key.hasPrefix("lease:") ? key.dropFirst(6) : nil
+    }
 
     public init() {}
 
@@ -49,6 +64,11 @@ public struct SimulatedRedis: Sendable {
 
     /// The live entry of a key at `now`, removing it if it has expired (lazy expiry).
     public mutating func lookup(_ key: String, nowMicroseconds: Int64) -> Entry? {
+        if let guarded = Self.guardedKey(key) {
+            return liveLease(String(guarded), nowMicroseconds: nowMicroseconds).map {
+                Entry(value: $0.token.bytes, deadlineMilliseconds: $0.deadlineMilliseconds)
+            }
+        }
         guard let entry = entries[key] else { return nil }
         if Self.isExpired(deadlineMilliseconds: entry.deadlineMilliseconds, nowMicroseconds: nowMicroseconds) {
             entries[key] = nil
@@ -57,29 +77,66 @@ public struct SimulatedRedis: Sendable {
         return entry
     }
 
+    /// The live lease guarding `key`, removing it if it has expired.
+    private mutating func liveLease(_ key: String, nowMicroseconds: Int64) -> Lease? {
+        guard let lease = leases[key] else { return nil }
+        if Self.isExpired(deadlineMilliseconds: lease.deadlineMilliseconds, nowMicroseconds: nowMicroseconds) {
+            leases[key] = nil
+            return nil
+        }
+        return lease
+    }
+
     /// A key's entry without expiring anything: for inspection and tests.
     public func peek(_ key: String) -> Entry? {
-        entries[key]
+        if let guarded = Self.guardedKey(key) {
+            return leases[String(guarded)].map { Entry(value: $0.token.bytes, deadlineMilliseconds: $0.deadlineMilliseconds) }
+        }
+        return entries[key]
+    }
+
+    /// The deadline of a key, without expiring anything.
+    public func deadline(of key: String) -> Int64? {
+        if let guarded = Self.guardedKey(key) {
+            return leases[String(guarded)]?.deadlineMilliseconds
+        }
+        return entries[key]?.deadlineMilliseconds
     }
 
     /// Every key and entry, sorted by key.
     public var sortedEntries: [(key: String, entry: Entry)] {
-        entries.map { (key: $0.key, entry: $0.value) }.sorted { $0.key < $1.key }
+        let plain = entries.map { (key: $0.key, entry: $0.value) }
+        let leased = leases.map {
+            (key: Command.leaseKey(of: $0.key), entry: Entry(value: $0.value.token.bytes, deadlineMilliseconds: $0.value.deadlineMilliseconds))
+        }
+        return (plain + leased).sorted { $0.key < $1.key }
     }
 
     /// Redis restarts empty: every key (and the script cache, which EVAL never depends on) is gone.
     public mutating func restart() {
         entries.removeAll()
+        leases.removeAll()
     }
 
     /// Stores a key directly, as a scenario's initial state does.
     public mutating func store(_ key: String, value: [UInt8], deadlineMilliseconds: Int64?) {
-        entries[key] = Entry(value: value, deadlineMilliseconds: deadlineMilliseconds)
+        if let guarded = Self.guardedKey(key) {
+            leases[String(guarded)] = Lease(
+                token: Token(String(decoding: value, as: UTF8.self)), deadlineMilliseconds: deadlineMilliseconds)
+        } else {
+            entries[key] = Entry(value: value, deadlineMilliseconds: deadlineMilliseconds)
+        }
     }
 
     /// Removes a key whose deadline is exactly `deadlineMilliseconds`, if it is still there with that deadline:
     /// the simulator's `expire` event. Returns whether it removed anything.
     public mutating func expire(_ key: String, deadlineMilliseconds: Int64) -> Bool {
+        if let guarded = Self.guardedKey(key) {
+            let cacheKey = String(guarded)
+            guard let lease = leases[cacheKey], lease.deadlineMilliseconds == deadlineMilliseconds else { return false }
+            leases[cacheKey] = nil
+            return true
+        }
         guard let entry = entries[key], entry.deadlineMilliseconds == deadlineMilliseconds else { return false }
         entries[key] = nil
         return true
@@ -94,18 +151,24 @@ public struct SimulatedRedis: Sendable {
             return get(key, nowMicroseconds: nowMicroseconds)
 
         case .acquire(let key, let token, let ttl):
-            let leaseKey = Command.leaseKey(of: key)
             guard ttl > 0 else { return .error("ERR invalid expire time in 'set' command") }
-            if lookup(leaseKey, nowMicroseconds: nowMicroseconds) != nil {
+            if liveLease(key, nowMicroseconds: nowMicroseconds) != nil {
                 return .null
             }
-            entries[leaseKey] = Entry(
-                value: token.bytes,
+            leases[key] = Lease(
+                token: token,
                 deadlineMilliseconds: Self.deadline(ttlMilliseconds: Int64(ttl), nowMicroseconds: nowMicroseconds))
             return .ok
 
         case .set(let key, let value, let ttl):
             guard ttl > 0 else { return .error("ERR invalid expire time in 'set' command") }
+            if let guarded = Self.guardedKey(key) {  // never sent by the protocol; kept exact all the same
+                leases[String(guarded)] = Lease(
+                    token: Token(String(decoding: value.bytes, as: UTF8.self)),
+                    deadlineMilliseconds: Self.deadline(
+                        ttlMilliseconds: Int64(ttl) * 1_000, nowMicroseconds: nowMicroseconds))
+                return .ok
+            }
             entries[key] = Entry(
                 value: value.bytes,
                 deadlineMilliseconds: Self.deadline(
@@ -113,21 +176,24 @@ public struct SimulatedRedis: Sendable {
             return .ok
 
         case .delete(let key):
+            if let guarded = Self.guardedKey(key) {
+                let cacheKey = String(guarded)
+                return .integer(liveLease(cacheKey, nowMicroseconds: nowMicroseconds) == nil ? 0 : (leases.removeValue(forKey: cacheKey) == nil ? 0 : 1))
+            }
             return .integer(lookup(key, nowMicroseconds: nowMicroseconds) == nil ? 0 : remove(key))
 
         case .release(let key, let token):
             // local v = redis.call("get", KEYS[1]) if v == ARGV[1] then return redis.call("del", KEYS[1])
             // elseif v then return 0 else return -1 end
-            let leaseKey = Command.leaseKey(of: key)
-            guard let entry = lookup(leaseKey, nowMicroseconds: nowMicroseconds) else { return .integer(-1) }
-            guard entry.value == token.bytes else { return .integer(0) }
-            return .integer(remove(leaseKey))
+            guard let lease = liveLease(key, nowMicroseconds: nowMicroseconds) else { return .integer(-1) }
+            guard lease.token == token else { return .integer(0) }
+            leases[key] = nil
+            return .integer(1)
 
         case .fencedWrite(let key, let value, let token, let ttl):
             // if redis.call("get", KEYS[2]) == ARGV[2] then return redis.call("set", KEYS[1], ARGV[1], "EX", ARGV[3])
             // else return 0 end
-            let leaseKey = Command.leaseKey(of: key)
-            guard let lease = lookup(leaseKey, nowMicroseconds: nowMicroseconds), lease.value == token.bytes else {
+            guard let lease = liveLease(key, nowMicroseconds: nowMicroseconds), lease.token == token else {
                 return .integer(0)
             }
             guard ttl > 0 else {

@@ -1,4 +1,3 @@
-import HeapModule
 import LeaseCore
 import Scenario
 import Trace
@@ -31,25 +30,30 @@ public struct Simulation<C: Chooser> {
 
     private var chooser: C
     private var now: Int64 = 0
-    private var queue = Heap<Scheduled>()
+    private var queue = EventQueue()
     private var sequence: UInt64 = 0
     /// The scheduled items, by slot; the heap orders slot numbers, so it moves small values.
     private var items: [Item?] = []
     private var freeSlots: [Int32] = []
     /// How many queued items are not expiries: none left (and every call returned) means the run is over.
     private var queuedOtherThanExpiries = 0
+    /// The most entries the queue held at once, for the benchmark's report.
+    private var peakQueueLength = 0
     /// The next scenario call and write not yet in the queue: they are fed in by time, so the queue holds what is
     /// in flight, not the whole scenario.
     private var nextCallIndex = 0
     private var nextWriteIndex = 0
     /// The deadline (ms) of the one expiry item queued per key; see ``scheduleExpiry``.
     private var expiryQueued: [String: Int64] = [:]
-    /// Each worker's faults, as indices into the scenario's `faults:`.
-    private let faultsOfWorker: [[Int]]
+    /// Each worker's faults: their index in the scenario's `faults:` and what they do.
+    private let faultsOfWorker: [[(index: Int, kind: FaultKind)]]
     private var redis = SimulatedRedis()
     private var sourceVersions: [String: Int] = [:]
     private var workers: [WorkerState]
     private let calls: [CallSpec]
+    private let writeTimes: [Int64]
+    private let networkLatency: LatencyRange
+    private let originLatency: LatencyRange
     private var events: [TraceEvent] = []
     private var eventCount = 0
     /// Each scenario call's result, by the call's index in the scenario (time order).
@@ -66,13 +70,18 @@ public struct Simulation<C: Chooser> {
         self.chooser = chooser
         self.recording = recording
         self.workers = Array(repeating: WorkerState(), count: scenario.workerCount + 1)  // index 0 unused
-        self.calls = scenario.calls.map { CallSpec(worker: $0.worker, callNumber: $0.callNumber, key: $0.key) }
+        self.calls = scenario.calls.map {
+            CallSpec(atMicroseconds: $0.atMicroseconds, worker: $0.worker, callNumber: $0.callNumber, key: $0.key)
+        }
+        self.writeTimes = scenario.writes.map(\.atMicroseconds)
+        self.networkLatency = scenario.network.latency
+        self.originLatency = scenario.origin.latency
         self.results = Array(repeating: nil, count: scenario.calls.count)
         self.faultDecisions = Array(repeating: nil, count: scenario.faults.count)
-        var faultsOfWorker = Array(repeating: [Int](), count: scenario.workerCount + 1)
+        var faultsOfWorker = Array(repeating: [(index: Int, kind: FaultKind)](), count: scenario.workerCount + 1)
         for (index, fault) in scenario.faults.enumerated() {
             if let worker = fault.worker, faultsOfWorker.indices.contains(worker) {
-                faultsOfWorker[worker].append(index)
+                faultsOfWorker[worker].append((index, fault.kind))
             }
         }
         self.faultsOfWorker = faultsOfWorker
@@ -101,7 +110,7 @@ public struct Simulation<C: Chooser> {
         }
         return SimulationResult(
             events: events, eventCount: eventCount, calls: results.compactMap { $0 },
-            endMicroseconds: now, limitReached: limitReached)
+            endMicroseconds: now, peakQueueLength: peakQueueLength, limitReached: limitReached)
     }
 
     // MARK: - Set-up
@@ -136,6 +145,7 @@ public struct Simulation<C: Chooser> {
             items.append(item)
         }
         queue.insert(Scheduled(timeMicroseconds: time, sequence: sequence, slot: slot, priority: priority))
+        peakQueueLength = max(peakQueueLength, queue.count)
         if priority != 0 { queuedOtherThanExpiries += 1 }
     }
 
@@ -158,7 +168,7 @@ public struct Simulation<C: Chooser> {
         expiryQueued[key] = nil
         if redis.expire(key, deadlineMilliseconds: deadlineMilliseconds) {
             record(.server, .expire(key: key))
-        } else if let later = redis.peek(key)?.deadlineMilliseconds {
+        } else if let later = redis.deadline(of: key) {
             scheduleExpiry(key, deadlineMilliseconds: later)
         }
     }
@@ -176,18 +186,17 @@ public struct Simulation<C: Chooser> {
     /// Feeds the scenario's calls and writes due by the earliest queued instant into the queue, so everything due
     /// at that instant is there to be chosen among.
     private mutating func feedTimeline() {
-        let calls = scenario.calls
-        let writes = scenario.writes
         let callTime = nextCallIndex < calls.count ? calls[nextCallIndex].atMicroseconds : Int64.max
-        let writeTime = nextWriteIndex < writes.count ? writes[nextWriteIndex].atMicroseconds : Int64.max
-        let due = min(queue.min?.timeMicroseconds ?? Int64.max, callTime, writeTime)
-        guard due != Int64.max else { return }
+        let writeTime = nextWriteIndex < writeTimes.count ? writeTimes[nextWriteIndex] : Int64.max
+        let queued = queue.min?.timeMicroseconds ?? Int64.max
+        guard callTime <= queued || writeTime <= queued else { return }
+        let due = min(queued, callTime, writeTime)
         while nextCallIndex < calls.count, calls[nextCallIndex].atMicroseconds <= due {
             schedule(.callStart(callIndex: nextCallIndex), at: calls[nextCallIndex].atMicroseconds)
             nextCallIndex += 1
         }
-        while nextWriteIndex < writes.count, writes[nextWriteIndex].atMicroseconds <= due {
-            schedule(.sourceWrite(index: nextWriteIndex), at: writes[nextWriteIndex].atMicroseconds)
+        while nextWriteIndex < writeTimes.count, writeTimes[nextWriteIndex] <= due {
+            schedule(.sourceWrite(index: nextWriteIndex), at: writeTimes[nextWriteIndex])
             nextWriteIndex += 1
         }
     }
@@ -214,7 +223,7 @@ public struct Simulation<C: Chooser> {
 
     /// Nothing left but expiries, every call returned.
     private func isQuiescent() -> Bool {
-        returnedCalls == calls.count && nextWriteIndex == scenario.writes.count && queuedOtherThanExpiries == 0
+        returnedCalls == calls.count && nextWriteIndex == writeTimes.count && queuedOtherThanExpiries == 0
     }
 
     /// Runs the remaining lease-key expiries, dropping cache-key ones.
@@ -294,7 +303,7 @@ public struct Simulation<C: Chooser> {
                     let call = workers[worker].callNumber
                     let delay = chooser.delay(
                         .restartNotice(worker: worker, call: call, command: outstanding.number),
-                        in: scenario.network.latency)
+                        in: networkLatency)
                     schedule(
                         .connectionLost(worker: worker, epoch: epoch, call: call, command: outstanding.number),
                         at: now + delay)
@@ -306,15 +315,13 @@ public struct Simulation<C: Chooser> {
     private mutating func startCall(_ index: Int) {
         let spec = calls[index]
         let token = Token(worker: spec.worker, call: spec.callNumber)
-        var state = workers[spec.worker]
-        state.machine = EvictAndReload(key: spec.key, token: token, variant: variant)
-        state.callNumber = spec.callNumber
-        state.callIndex = index
-        state.key = spec.key
-        state.commandNumber = 0
-        state.outstanding = nil
-        state.pausesUsed = []
-        workers[spec.worker] = state
+        workers[spec.worker].machine = EvictAndReload(key: spec.key, token: token, variant: variant)
+        workers[spec.worker].callNumber = spec.callNumber
+        workers[spec.worker].callIndex = index
+        workers[spec.worker].key = spec.key
+        workers[spec.worker].commandNumber = 0
+        workers[spec.worker].outstanding = nil
+        if !workers[spec.worker].pausesUsed.isEmpty { workers[spec.worker].pausesUsed = [] }
         record(.worker(spec.worker), .call(key: spec.key, call: spec.callNumber))
         let actions = workers[spec.worker].machine!.start(nowMicroseconds: now)
         perform(actions, worker: spec.worker)
@@ -341,7 +348,7 @@ public struct Simulation<C: Chooser> {
             return
         }
         let delay = chooser.delay(
-            .network(worker: worker, call: call, command: number, direction: .reply), in: scenario.network.latency)
+            .network(worker: worker, call: call, command: number, direction: .reply), in: networkLatency)
         if !timerAlreadyQueued && now + delay >= deadline {
             schedule(.commandTimeout(worker: worker, epoch: epoch, call: call, command: number), at: deadline)
         }
@@ -366,7 +373,7 @@ public struct Simulation<C: Chooser> {
         case (.get, _), (.delete, _), (.release, _), (.acquire, _), (.set, _), (.fencedWrite, _):
             return
         }
-        if let deadline = redis.peek(key)?.deadlineMilliseconds {
+        if let deadline = redis.deadline(of: key) {
             scheduleExpiry(key, deadlineMilliseconds: deadline)
         }
     }
@@ -403,11 +410,11 @@ public struct Simulation<C: Chooser> {
     /// The first fault of this worker's call whose kind matches and which happens (a `maybe` fault is decided by
     /// the chooser the first time it is reached).
     private mutating func workerFault(worker: Int, call: Int, matching: (FaultKind) -> Bool) -> Int? {
-        for index in faultsOfWorker[worker] {
-            let fault = scenario.faults[index]
-            switch fault.kind {
+        guard !faultsOfWorker[worker].isEmpty else { return nil }
+        for (index, kind) in faultsOfWorker[worker] {
+            switch kind {
             case .pause(_, let targetCall, _, _), .loseReply(_, let targetCall, _), .dropConnection(_, let targetCall, _):
-                guard targetCall == call, matching(fault.kind) else { continue }
+                guard targetCall == call, matching(kind) else { continue }
                 if decide(faultIndex: index) { return index }
             case .restartRedis:
                 continue
@@ -556,7 +563,7 @@ public struct Simulation<C: Chooser> {
             let epoch = workers[worker].epoch
             let delay = chooser.delay(
                 .network(worker: worker, call: call, command: number, direction: .request),
-                in: scenario.network.latency)
+                in: networkLatency)
             let deadline = now + variant.commandTimeoutMicroseconds
             workers[worker].outstandingDeadlineMicroseconds = deadline
             schedule(.request(worker: worker, epoch: epoch, call: call, command: number, command), at: now + delay)
@@ -574,7 +581,7 @@ public struct Simulation<C: Chooser> {
             let override = scenario.origin.override(worker: worker, callNumber: call)
             let latency =
                 override?.latencyMicroseconds
-                ?? chooser.delay(.origin(worker: worker, call: call), in: scenario.origin.latency)
+                ?? chooser.delay(.origin(worker: worker, call: call), in: originLatency)
             schedule(
                 .originAnswer(worker: worker, call: call, key: key, version: version, fails: override?.fails ?? false),
                 at: now + latency)

@@ -11,6 +11,8 @@ public struct SimulationResult: Sendable {
     public var calls: [CallResult]
     /// The virtual instant the run ended at, in microseconds.
     public var endMicroseconds: Int64
+    /// The most events that were queued at once.
+    public var peakQueueLength: Int
     /// Set when the run stopped at a limit instead of running to its end.
     public var limitReached: String?
 }

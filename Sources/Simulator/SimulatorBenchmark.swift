@@ -1,4 +1,3 @@
-import HeapModule
 import Scenario
 import Trace
 
@@ -70,7 +69,7 @@ public enum SimulatorBenchmark {
     /// Pushes and pops `events` items through the simulator's queue type with empty handlers, keeping
     /// `queueSize` items queued as the simulator does; returns a checksum so the work is not optimized away.
     public static func bareQueue(events: Int, queueSize: Int, seed: UInt64) -> UInt64 {
-        var heap = Heap<Scheduled>()
+        var heap = EventQueue()
         var generator = SplitMix64(seed: seed)
         var sequence: UInt64 = 0
         for _ in 0..<queueSize {

@@ -178,6 +178,44 @@ import Trace
             pausesMicroseconds: [2_000_000, 6_000_000]))
     }
 
+    @Test func designsExampleLoadsAsWritten() throws {
+        // DESIGN.md "Scenarios", verbatim (comments included).
+        let text = """
+            name: lease-expiry-mid-reload
+            about: The origin is slower than the lease TTL; w1's late SET overwrites w2's newer value.
+            protocols: [pr-4821, fenced]      # presets; or named variants: {slow-lease: {preset: pr-4821, lease-ttl: 3s}}
+            keys:
+              user:1: {cached: 1, source: 1}  # versions; a missing `cached` means a cold cache
+            workers: 2                        # w1, w2
+            calls:                            # evictAndReload calls; numbered per worker from 1
+              - {at: 0ms, worker: w1, key: user:1}
+              - {at: 5500ms, worker: w2, key: user:1}
+            writes:                           # the source changes; `invalidate: true` also DELs the cached key
+              - {at: 3s, key: user:1}
+            network:
+              latency: {min: 1ms, max: 3ms}   # one way; or a single duration
+            origin:
+              latency: 50ms
+              overrides:
+                - {worker: w1, call: 1, latency: 7s}
+            faults: []                        # e.g. {worker: w1, call: 1, pause: 2s, at: after-load}
+                                              #      {worker: w2, call: 1, lose-reply: acquire}   {restart-redis: 4s}
+            explore:                          # the values the model's search tries; each must lie inside the ranges above
+              network-latency: [1ms, 3ms]
+            seeds: 200                        # random simulator runs use seeds 0..199; seed 0 gives the golden trace
+            bounds: {call-latency: 10s}
+            expect:                           # per preset; properties not named are reported, not judged
+              pr-4821: {fail: [no-stale-overwrite, single-loader], hold: [owner-only-release]}
+              fenced:  {fail: [single-loader], hold: [no-stale-overwrite, owner-only-release]}
+            """
+        let scenario = try ScenarioLoader.load(text: text, path: "design.yaml")
+        #expect(scenario.calls.map(\.token) == [Token("w1.1"), Token("w2.1")])
+        #expect(scenario.writes.map(\.version) == [2])
+        #expect(scenario.seeds == 0..<200)
+        #expect(scenario.bounds.callLatencyMicroseconds == 10_000_000)
+        #expect(scenario.explore.originLatenciesMicroseconds == [50_000])
+    }
+
     // MARK: - Derived bounds
 
     @Test func derivedLeaseHoldIsTheLoadPlusTwoCommandTimeouts() throws {
