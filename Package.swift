@@ -37,6 +37,10 @@ let package = Package(
         // Scenario values, and their YAML loading on libyaml (the only importer of CYAML).
         .target(name: "Scenario", dependencies: ["Trace", "CYAML"]),
 
+        // The formal model: states, actions, named properties, and the explorer. Imports Trace and Scenario only,
+        // never the implementation (DESIGN.md rule 1).
+        .target(name: "LeaseModel", dependencies: ["Trace", "Scenario"], path: "models"),
+
         // The production protocol as a sans-I/O state machine.
         .target(name: "LeaseCore", dependencies: ["Trace"]),
 
@@ -72,7 +76,10 @@ let package = Package(
         ),
 
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
+        // Runs the built `leaselab` binary as a child process (the tests build it first: see scripts/test).
+        .testTarget(name: "CLITests", dependencies: ["Scenario", "Simulator", "Trace"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Trace"]),
+        .testTarget(name: "LeaseModelTests", dependencies: ["LeaseModel", "Scenario", "Trace"]),
         .testTarget(name: "LeaseCoreTests", dependencies: ["LeaseCore", "Trace"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "LeaseCore", "Scenario", "Trace"]),

@@ -62,7 +62,9 @@ public struct EvictAndReload: Sendable {
     /// A call that has not started yet. `token` must be unique to this call: it is what tells our lease from
     /// another's.
     public init(key: String, token: Token, variant: ProtocolVariant) {
-        precondition(variant.problems.isEmpty, "EvictAndReload: incoherent variant \(variant): \(variant.problems)")
+        // Drivers validate the variant once (LeaseCache at init, the scenario loader per file); checking it per
+        // call would cost an allocation on the simulator's hot path.
+        assert(variant.problems.isEmpty, "EvictAndReload: incoherent variant \(variant): \(variant.problems)")
         self.key = key
         self.token = token
         self.variant = variant

@@ -30,8 +30,8 @@ struct Scheduled: Comparable {
 enum Item {
     /// A scenario call starts (index into the scenario's calls).
     case callStart(callIndex: Int)
-    /// A worker's command reaches the server over connection `epoch`.
-    case request(worker: Int, epoch: Int, call: Int, command: Int, Command)
+    /// A worker's command reaches the server over connection `epoch` (the command is the worker's outstanding one).
+    case request(worker: Int, epoch: Int, call: Int, command: Int)
     /// The server's reply reaches the worker over connection `epoch`.
     case reply(worker: Int, epoch: Int, call: Int, command: Int, Reply)
     /// The worker learns that its connection broke while `command` was outstanding.
@@ -56,7 +56,7 @@ enum Item {
         switch self {
         case .callStart(let index):
             return .callStart(worker: calls[index].worker, call: calls[index].callNumber)
-        case .request(let worker, _, let call, let command, _):
+        case .request(let worker, _, let call, let command):
             return .request(worker: worker, call: call, command: command)
         case .reply(let worker, _, let call, let command, _), .connectionLost(let worker, _, let call, let command):
             return .reply(worker: worker, call: call, command: command)

@@ -39,6 +39,9 @@ public struct Simulation<C: Chooser> {
     private var queuedOtherThanExpiries = 0
     /// The most entries the queue held at once, for the benchmark's report.
     private var peakQueueLength = 0
+    /// How many queued items were processed: the discrete events of the simulation (trace events are the
+    /// observable subset and consequences of these).
+    private var itemsProcessed = 0
     /// The next scenario call and write not yet in the queue: they are fed in by time, so the queue holds what is
     /// in flight, not the whole scenario.
     private var nextCallIndex = 0
@@ -46,7 +49,7 @@ public struct Simulation<C: Chooser> {
     /// The deadline (ms) of the one expiry item queued per key; see ``scheduleExpiry``.
     private var expiryQueued: [String: Int64] = [:]
     /// Each worker's faults: their index in the scenario's `faults:` and what they do.
-    private let faultsOfWorker: [[(index: Int, kind: FaultKind)]]
+    private let faultsOfWorker: [[WorkerFault]]
     private var redis = SimulatedRedis()
     private var sourceVersions: [String: Int] = [:]
     private var workers: [WorkerState]
@@ -65,6 +68,7 @@ public struct Simulation<C: Chooser> {
 
     /// Prepares a run; ``run()`` carries it out.
     public init(scenario: Scenario, variant: ProtocolVariant, chooser: C, recording: Bool = true) {
+        precondition(variant.problems.isEmpty, "Simulation: incoherent variant \(variant): \(variant.problems)")
         self.scenario = scenario
         self.variant = variant
         self.chooser = chooser
@@ -78,10 +82,10 @@ public struct Simulation<C: Chooser> {
         self.originLatency = scenario.origin.latency
         self.results = Array(repeating: nil, count: scenario.calls.count)
         self.faultDecisions = Array(repeating: nil, count: scenario.faults.count)
-        var faultsOfWorker = Array(repeating: [(index: Int, kind: FaultKind)](), count: scenario.workerCount + 1)
+        var faultsOfWorker = Array(repeating: [WorkerFault](), count: scenario.workerCount + 1)
         for (index, fault) in scenario.faults.enumerated() {
             if let worker = fault.worker, faultsOfWorker.indices.contains(worker) {
-                faultsOfWorker[worker].append((index, fault.kind))
+                faultsOfWorker[worker].append(WorkerFault(index: index, kind: fault.kind))
             }
         }
         self.faultsOfWorker = faultsOfWorker
@@ -102,6 +106,7 @@ public struct Simulation<C: Chooser> {
             }
             precondition(next.timeMicroseconds >= now, "Simulation: time went back from \(now) to \(next)")
             now = next.timeMicroseconds
+            itemsProcessed += 1
             handle(next.item)
             if isQuiescent() {
                 drainLeaseExpiries()
@@ -110,7 +115,8 @@ public struct Simulation<C: Chooser> {
         }
         return SimulationResult(
             events: events, eventCount: eventCount, calls: results.compactMap { $0 },
-            endMicroseconds: now, peakQueueLength: peakQueueLength, limitReached: limitReached)
+            endMicroseconds: now, peakQueueLength: peakQueueLength, itemsProcessed: itemsProcessed,
+            limitReached: limitReached)
     }
 
     // MARK: - Set-up
@@ -232,17 +238,20 @@ public struct Simulation<C: Chooser> {
             let item = take(next)
             guard case .expire(let key, _) = item, key.hasPrefix("lease:") else { continue }
             now = next.timeMicroseconds
+            itemsProcessed += 1
             handle(item)
         }
     }
 
     // MARK: - Recording
 
-    private mutating func record(_ actor: Actor, _ kind: EventKind) {
+    /// Counts an event, and records it when recording is on. The event is built only then: with recording off
+    /// (the benchmarks) no command or reply is copied into an event nobody keeps.
+    private mutating func record(_ actor: Actor, _ kind: @autoclosure () -> EventKind) {
         eventCount += 1
         if recording {
             if events.isEmpty { events.reserveCapacity(calls.count * 8) }
-            events.append(TraceEvent(timeMicroseconds: now, actor: actor, kind: kind))
+            events.append(TraceEvent(timeMicroseconds: now, actor: actor, kind: kind()))
         }
     }
 
@@ -258,9 +267,14 @@ public struct Simulation<C: Chooser> {
                 workers[worker].waitingCalls.append(index)
             }
 
-        case .request(let worker, let epoch, let call, let number, let command):
+        case .request(let worker, let epoch, let call, let number):
             guard workers[worker].epoch == epoch else { return }  // the connection broke on the way
-            execute(command, worker: worker, epoch: epoch, call: call, number: number)
+            // On a live connection the request is the worker's outstanding command: it sends the next only after
+            // this one's reply or failure, and a failure opens a new connection.
+            guard let outstanding = workers[worker].outstanding, outstanding.number == number else {
+                preconditionFailure("Simulation: w\(worker)'s request \(number) arrived but \(String(describing: workers[worker].outstanding)) is outstanding")
+            }
+            execute(outstanding.command, worker: worker, epoch: epoch, call: call, number: number)
 
         case .reply(let worker, _, _, _, _), .connectionLost(let worker, _, _, _), .commandTimeout(let worker, _, _, _),
             .originTimer(let worker, _, _):
@@ -411,7 +425,9 @@ public struct Simulation<C: Chooser> {
     /// the chooser the first time it is reached).
     private mutating func workerFault(worker: Int, call: Int, matching: (FaultKind) -> Bool) -> Int? {
         guard !faultsOfWorker[worker].isEmpty else { return nil }
-        for (index, kind) in faultsOfWorker[worker] {
+        for fault in faultsOfWorker[worker] {
+            let index = fault.index
+            let kind = fault.kind
             switch kind {
             case .pause(_, let targetCall, _, _), .loseReply(_, let targetCall, _), .dropConnection(_, let targetCall, _):
                 guard targetCall == call, matching(kind) else { continue }
@@ -559,14 +575,14 @@ public struct Simulation<C: Chooser> {
             let call = workers[worker].callNumber
             let number = workers[worker].commandNumber + 1
             workers[worker].commandNumber = number
-            workers[worker].outstanding = (number, command)
+            workers[worker].outstanding = OutstandingCommand(number: number, command: command)
             let epoch = workers[worker].epoch
             let delay = chooser.delay(
                 .network(worker: worker, call: call, command: number, direction: .request),
                 in: networkLatency)
             let deadline = now + variant.commandTimeoutMicroseconds
             workers[worker].outstandingDeadlineMicroseconds = deadline
-            schedule(.request(worker: worker, epoch: epoch, call: call, command: number, command), at: now + delay)
+            schedule(.request(worker: worker, epoch: epoch, call: call, command: number), at: now + delay)
             // The timeout is queued only when it can fire: when the request itself arrives no sooner. Otherwise it
             // is queued at the server, once it is known whether the reply comes back in time (``execute``). This
             // keeps the queue to what is in flight instead of a second of dead timers per worker.

@@ -13,6 +13,8 @@ public struct SimulationResult: Sendable {
     public var endMicroseconds: Int64
     /// The most events that were queued at once.
     public var peakQueueLength: Int
+    /// How many queued events were processed (the discrete events; ``eventCount`` counts trace events).
+    public var itemsProcessed: Int
     /// Set when the run stopped at a limit instead of running to its end.
     public var limitReached: String?
 }

@@ -1,4 +1,5 @@
 import LeaseCore
+import Scenario
 import Trace
 
 /// One worker: a service instance with one Redis connection, running its calls one at a time.
@@ -17,7 +18,7 @@ struct WorkerState {
     /// Commands sent in the call in progress.
     var commandNumber = 0
     /// The command whose reply the worker waits for.
-    var outstanding: (number: Int, command: Command)?
+    var outstanding: OutstandingCommand?
     /// When the outstanding command's timeout fires.
     var outstandingDeadlineMicroseconds: Int64 = 0
     /// The connection's generation: bumped when it breaks, so late messages of an old connection are dropped.
@@ -32,4 +33,19 @@ struct WorkerState {
     var inbox: [Item] = []
     /// The pause points already used in the call in progress (each strikes at most once per call).
     var pausesUsed: Set<PausePoint> = []
+}
+
+/// The command a worker waits on: a struct, not a tuple, so copies stay specialized (tuples with non-trivial
+/// payloads go through the runtime's generic value witnesses).
+struct OutstandingCommand {
+    /// The command's number within its call, from 1.
+    var number: Int
+    /// The command.
+    var command: Command
+}
+
+/// One fault of a worker: its index in the scenario's `faults:` and what it does.
+struct WorkerFault {
+    var index: Int
+    var kind: FaultKind
 }
