@@ -148,6 +148,9 @@ public final class LeaseCache: Sendable {
                     precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
                     switch lane.execute(command) {
                     case .success(let reply):
+                        if let problem = Self.describeUnusable(reply, to: command, endpoint: configuration.endpoint) {
+                            failure = problem
+                        }
                         next = machine.receive(reply, nowMicroseconds: nowMicroseconds())
                     case .failure(let error):
                         failure = error.description
@@ -202,6 +205,20 @@ public final class LeaseCache: Sendable {
                 }
             }
             pending = next
+        }
+    }
+
+    /// One line for a reply the protocol cannot use (a server error, or a shape the command never produces), or
+    /// nil for a usable one. Whether it ends the call is LeaseCore's decision; this only words it.
+    static func describeUnusable(_ reply: Reply, to command: Command, endpoint: String) -> String? {
+        let name = command.description.split(separator: " ").prefix(2).joined(separator: " ")
+        switch reply {
+        case .error(let message):
+            return "\(endpoint): \(name) got the error reply '\(message)'; check that no other program writes these keys, or use a key prefix of your own"
+        case .other(let shape):
+            return "\(endpoint): \(name) got a reply of the wrong type (\(shape)); is this server a Redis 6 or 7 speaking RESP2?"
+        case .status, .null, .bulk, .integer:
+            return nil
         }
     }
 

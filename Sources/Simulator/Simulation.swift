@@ -64,6 +64,7 @@ public struct Simulation<C: Chooser> {
     private var returnedCalls = 0
     private var faultDecisions: [Bool?]
     private var sameInstant: [Scheduled] = []
+    private var versionValues: [CacheValue] = []
     private var limitReached: String?
 
     /// Prepares a run; ``run()`` carries it out.
@@ -127,7 +128,7 @@ public struct Simulation<C: Chooser> {
             if let cached = key.cachedVersion {
                 let deadline = SimulatedRedis.deadline(
                     ttlMilliseconds: Int64(variant.cacheTTLSeconds) * 1_000, nowMicroseconds: 0)
-                redis.store(key.key, value: CacheValue(version: cached).bytes, deadlineMilliseconds: deadline)
+                redis.store(key.key, value: value(ofVersion: cached).bytes, deadlineMilliseconds: deadline)
                 scheduleExpiry(key.key, deadlineMilliseconds: deadline)
             }
         }
@@ -241,6 +242,16 @@ public struct Simulation<C: Chooser> {
             itemsProcessed += 1
             handle(item)
         }
+    }
+
+    /// The symbolic value `v<version>`, made once per version and shared after: every load, store and outcome
+    /// of that version then shares one buffer instead of allocating its own.
+    private mutating func value(ofVersion version: Int) -> CacheValue {
+        guard version >= 0, version < 4_096 else { return CacheValue(version: version) }
+        while versionValues.count <= version {
+            versionValues.append(CacheValue(version: versionValues.count))
+        }
+        return versionValues[version]
     }
 
     // MARK: - Recording
@@ -508,7 +519,7 @@ public struct Simulation<C: Chooser> {
             let actions =
                 fails
                 ? workers[worker].machine!.originFailed(nowMicroseconds: now)
-                : workers[worker].machine!.originLoaded(CacheValue(version: version), nowMicroseconds: now)
+                : workers[worker].machine!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
             perform(actions, worker: worker)
 
         case .originTimer(_, let call, let deadline):

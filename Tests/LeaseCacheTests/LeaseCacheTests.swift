@@ -224,6 +224,9 @@ func wrongTypeForReal() async throws {
     let cache = try fixture.cache(Preset.pr4821.variant, origin: { _ in CacheValue(version: 2) })
     let result = await cache.evictAndReloadResult("user:1")
     #expect(result.outcome == .error(.serverError))
+    let failure = try #require(result.failure)
+    #expect(failure.hasPrefix("127.0.0.1:\(fixture.server.port): GET user:1 got the error reply 'WRONGTYPE"))
+    #expect(!failure.contains("\n"))
     await #expect(throws: LeaseCacheError.self) {
         try await cache.evictAndReload("user:1")
     }

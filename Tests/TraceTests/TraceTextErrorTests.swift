@@ -47,13 +47,13 @@ import Trace
             `EVAL fenced-write`
             """)
         #expect(error("     1.000 w1     exec SET lease:user:1 w1.1 PX 5000 -> OK") ==
-            "bad.trace:1:53: unexpected `->`; expected `NX`")
+            "bad.trace:1:54: unexpected `->`; expected `NX`")
         #expect(error("     1.000 w1     exec SET user:1 w1.1 PX 5000 NX -> OK") ==
             "bad.trace:1:28: unexpected `user:1`; expected a lease key, such as `lease:user:1`")
         #expect(error("     1.000 w1     exec SET user:1 v1 KEEPTTL -> OK") ==
             "bad.trace:1:38: unexpected `KEEPTTL`; expected `PX` (a lease acquire) or `EX` (a cache write)")
         #expect(error("     1.000 w1     exec EVAL fenced-write user:1 lease:user:2 v2 w2.1 300 -> OK") ==
-            "bad.trace:1:54: unexpected `lease:user:2`; expected `lease:user:1`, the key's lease")
+            "bad.trace:1:49: unexpected `lease:user:2`; expected `lease:user:1`, the key's lease")
     }
 
     @Test func missingAndExtraWords() {
@@ -77,11 +77,11 @@ import Trace
             bad.trace:1:30: an unknown escape; a quoted word is `"..."` with only `\\"`, `\\\\` and `\\xNN` escapes
             """)
         #expect(error("     1.000 w1     exec GET user:1 -> 99999999999999999999") == """
-            bad.trace:1:37: unexpected `99999999999999999999`; expected an integer reply that fits in 64 bits (a bulk \
+            bad.trace:1:38: unexpected `99999999999999999999`; expected an integer reply that fits in 64 bits (a bulk \
             of digits is quoted: `"12"`)
             """)
         #expect(error("     1.000 w1     exec GET user:1 -> ERR(x") ==
-            "bad.trace:1:37: unexpected `ERR(x`; expected `ERR(<an error message>)`, one word inside the parentheses")
+            "bad.trace:1:38: unexpected `ERR(x`; expected `ERR(<an error message>)`, one word inside the parentheses")
         #expect(error("     1.000 w1     load-start user:1 2") ==
             "bad.trace:1:37: unexpected `2`; expected a version, such as `v2`")
         #expect(error("     1.000 w1     call \"\\xff\" 1") ==
