@@ -64,11 +64,14 @@ let package = Package(
             dependencies: ["LeaseCore", "Scenario", "Trace"]
         ),
 
+        // Conformance: golden traces now; traces replayed on the model and model paths on the simulator next.
+        .target(name: "Conformance", dependencies: ["Scenario", "Simulator", "Trace"]),
+
         // The command line.
         .executableTarget(
             name: "leaselab",
             dependencies: [
-                "LeaseCache", "LeaseCore", "RedisClient", "Scenario", "Simulator", "Trace",
+                "Conformance", "LeaseCache", "LeaseCore", "RedisClient", "Scenario", "Simulator", "Trace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -82,6 +85,7 @@ let package = Package(
         .testTarget(name: "LeaseModelTests", dependencies: ["LeaseModel", "Scenario", "Trace"]),
         .testTarget(name: "LeaseCoreTests", dependencies: ["LeaseCore", "Trace"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Scenario", "Simulator", "Trace"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "LeaseCore", "Scenario", "Trace"]),
         .testTarget(
             name: "LeaseCacheTests",

@@ -54,7 +54,8 @@ struct JSONFields {
     {
         let expected = "an integer that fits in \(Integer.bitWidth) bits"
         let value = try value(name, expected)
-        guard case .number(let literal) = value.content, let integer: Integer = TraceTextLine.decimal(Array(literal.utf8)[...])
+        guard case .number(let literal) = value.content,
+            let integer: Integer = TraceTextLine.decimal(Array(literal.utf8)[...])
         else {
             throw wrongType(name, value, expected: expected)
         }
@@ -82,8 +83,8 @@ struct JSONFields {
             let text = try wrapper.string("base64")
             guard let bytes = Base64.decode(text) else {
                 throw .wrongType(
-                    field: "base64", found: "a string that is not base64",
-                    expected: "standard base64 with `=` padding", at: line.location(atByte: try wrapper.value("base64", "").offset))
+                    field: "base64", found: "a string that is not base64", expected: "standard base64 with `=` padding",
+                    at: wrapper.location(of: "base64"))
             }
             return bytes
         case .array, .number, .bool, .null:
@@ -110,6 +111,7 @@ struct JSONFields {
     }
 
     private func wrongType(_ name: String, _ value: JSONValue, expected: String) -> TraceParseError {
-        .wrongType(field: name, found: value.kindDescription, expected: expected, at: line.location(atByte: value.offset))
+        .wrongType(
+            field: name, found: value.kindDescription, expected: expected, at: line.location(atByte: value.offset))
     }
 }

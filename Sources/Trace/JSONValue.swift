@@ -85,6 +85,15 @@ struct JSONReader {
         Failure(offset: index, problem: problem, expected: expected)
     }
 
+    /// "the line ends early" at the end, else the character found: what a reader of the message needs to see.
+    private func unexpected(expected: String) -> Failure {
+        guard index < end else { return failure("the line ends early", expected: expected) }
+        let scalar = String(decoding: bytes[index..<min(index + 4, end)], as: UTF8.self).unicodeScalars.first ?? "?"
+        let isControl = scalar.value < 0x20 || scalar.value == 0x7F
+        let shown = isControl ? "U+" + String(scalar.value, radix: 16, uppercase: true) : String(scalar)
+        return failure("unexpected `\(shown)`", expected: expected)
+    }
+
     private var current: UInt8? { index < end ? bytes[index] : nil }
 
     private mutating func skipWhitespace() {
@@ -95,7 +104,7 @@ struct JSONReader {
         skipWhitespace()
         let start = index
         guard let byte = current else {
-            throw failure("the line ends early", expected: "a value")
+            throw unexpected(expected: "a value")
         }
         switch byte {
         case UInt8(ascii: "{"):
@@ -118,13 +127,13 @@ struct JSONReader {
             try literal("null")
             return JSONValue(content: .null, offset: start)
         default:
-            throw failure("unexpected character", expected: "a value (an object, string, number, true, false or null)")
+            throw unexpected(expected: "a value (an object, string, number, true, false or null)")
         }
     }
 
     private mutating func literal(_ word: String) throws(Failure) {
         for expected in word.utf8 {
-            guard current == expected else { throw failure("unexpected character", expected: "`\(word)`") }
+            guard current == expected else { throw unexpected(expected: "`\(word)`") }
             index += 1
         }
     }
@@ -140,15 +149,16 @@ struct JSONReader {
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else {
-                throw failure("unexpected character", expected: "a field name in double quotes")
+                throw unexpected(expected: "a field name in double quotes")
             }
             let nameOffset = index
             let name = try string()
             if fields.contains(where: { $0.name == name }) {
-                throw Failure(offset: nameOffset, problem: "field \"\(name)\" appears twice", expected: "each field once")
+                throw Failure(
+                    offset: nameOffset, problem: "field \"\(name)\" appears twice", expected: "each field once")
             }
             skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw failure("unexpected character", expected: "`:`") }
+            guard current == UInt8(ascii: ":") else { throw unexpected(expected: "`:`") }
             index += 1
             fields.append(JSONValue.Field(name: name, nameOffset: nameOffset, value: try value(depth: depth + 1)))
             skipWhitespace()
@@ -159,7 +169,7 @@ struct JSONReader {
                 index += 1
                 return fields
             default:
-                throw failure(current == nil ? "the line ends early" : "unexpected character", expected: "`,` or `}`")
+                throw unexpected(expected: "`,` or `}`")
             }
         }
     }
@@ -182,7 +192,7 @@ struct JSONReader {
                 index += 1
                 return elements
             default:
-                throw failure(current == nil ? "the line ends early" : "unexpected character", expected: "`,` or `]`")
+                throw unexpected(expected: "`,` or `]`")
             }
         }
     }
@@ -234,23 +244,25 @@ struct JSONReader {
             let first = try hex4(escapeStart: start)
             if (0xD800..<0xDC00).contains(first) {
                 guard current == UInt8(ascii: "\\"), index + 1 < end, bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw Failure(offset: start, problem: "a lone surrogate", expected: "a surrogate pair `\\uD8xx\\uDCxx`")
+                    throw Self.loneSurrogate(at: start)
                 }
                 let secondStart = index
                 index += 2
                 let second = try hex4(escapeStart: secondStart)
-                guard (0xDC00..<0xE000).contains(second) else {
-                    throw Failure(offset: start, problem: "a lone surrogate", expected: "a surrogate pair `\\uD8xx\\uDCxx`")
-                }
+                guard (0xDC00..<0xE000).contains(second) else { throw Self.loneSurrogate(at: start) }
                 return Unicode.Scalar(0x10000 + (first - 0xD800) << 10 + (second - 0xDC00))!
             }
-            guard let scalar = Unicode.Scalar(first) else {
-                throw Failure(offset: start, problem: "a lone surrogate", expected: "a surrogate pair `\\uD8xx\\uDCxx`")
-            }
+            guard let scalar = Unicode.Scalar(first) else { throw Self.loneSurrogate(at: start) }
             return scalar
         default:
-            throw Failure(offset: start, problem: "an unknown escape", expected: "one of `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t`, `\\uXXXX`")
+            throw Failure(
+                offset: start, problem: "an unknown escape",
+                expected: "one of `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t`, `\\uXXXX`")
         }
+    }
+
+    private static func loneSurrogate(at offset: Int) -> Failure {
+        Failure(offset: offset, problem: "a lone surrogate", expected: "a surrogate pair `\\uD8xx\\uDCxx`")
     }
 
     private mutating func hex4(escapeStart: Int) throws(Failure) -> UInt32 {

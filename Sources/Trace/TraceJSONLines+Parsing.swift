@@ -98,7 +98,7 @@ extension TraceJSONLines {
         let text = try fields.string("point")
         guard let point = PausePoint(rawValue: text) else {
             throw .unexpectedWord(
-                text, expected: "a pause point: " + PausePoint.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "),
+                text, expected: TraceParseExpectations.pausePoint,
                 at: fields.location(of: "point"))
         }
         return point
@@ -182,7 +182,7 @@ extension TraceJSONLines {
             guard let reason = StaleReason(rawValue: reasonText) else {
                 throw .unexpectedWord(
                     reasonText,
-                    expected: "a stale reason: " + StaleReason.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "),
+                    expected: TraceParseExpectations.staleReason,
                     at: fields.location(of: "reason"))
             }
             return .stale(value, reason)
@@ -195,7 +195,7 @@ extension TraceJSONLines {
             guard let reason = ErrorReason(rawValue: reasonText) else {
                 throw .unexpectedWord(
                     reasonText,
-                    expected: "an error reason: " + ErrorReason.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "),
+                    expected: TraceParseExpectations.errorReason,
                     at: fields.location(of: "reason"))
             }
             return .error(reason)

@@ -23,7 +23,7 @@ extension TraceMermaid {
                 declarations.append("participant w\(number)")
             }
             var used: Set<String> = ["Redis", "Origin"]
-            for number in workers { used.insert("w\(number)") }
+            for number in workers.sorted() { used.insert("w\(number)") }
             let sortedWriters = writers.sorted()
             // Plain names first, so a fallback id never takes a name a writer already has.
             for name in sortedWriters where TraceMermaid.isPlainIdentifier(name) && !used.contains(name) {
@@ -55,7 +55,9 @@ extension TraceMermaid {
             case .worker(let number):
                 return "w\(number)"
             case .writer(let name):
-                guard let id = writerIDs[name] else { preconditionFailure("TraceMermaid: writer \(name) was not declared") }
+                guard let id = writerIDs[name] else {
+                    preconditionFailure("TraceMermaid: writer \(name) was not declared")
+                }
                 return id
             case .server:
                 return "Redis"

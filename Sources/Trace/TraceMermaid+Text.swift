@@ -4,13 +4,12 @@ extension TraceMermaid {
     /// Text made safe for a Mermaid message, note, alias or title.
     ///
     /// Mermaid ends a statement at `;` and a message at `#` (a comment), and reads `#<code>;` as a character
-    /// entity; so `;`, `#`, `"`, `%` (directives), `<` and `&` (read as HTML), and the characters that start the
-    /// placeholders Mermaid itself puts in for entities (`ﬂ°°`, `ﬂ°`, `¶ß`) become `#<code>;` entities, and line
-    /// breaks become
-    /// spaces. Colons stay as they are (keys read `lease:user:1`): Mermaid takes a message's text from its first
-    /// colon to the end of the line. The one exception is `colons: true`, for a line that holds `style` or
-    /// `classDef`, where Mermaid's entity preprocessing (`/style.*:\S*#.*;/`) would otherwise eat the `;` of an
-    /// entity that follows a colon.
+    /// entity; so `;`, `#`, `"`, `%` (directives), `<` and `&` (read as HTML), and the characters that start
+    /// the placeholders Mermaid itself puts in for entities (`ﬂ°°`, `ﬂ°`, `¶ß`) become `#<code>;` entities, and
+    /// control characters and line breaks become spaces. Colons stay as they are (keys read `lease:user:1`):
+    /// Mermaid takes a message's text from its first colon to the end of the line. The one exception is
+    /// `colons: true`, for a line that holds `style` or `classDef`, where Mermaid's entity preprocessing
+    /// (`/style.*:\S*#.*;/`) would otherwise eat the `;` of an entity that follows a colon.
     static func escaped(_ text: String, colons: Bool = false) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
@@ -19,7 +18,7 @@ extension TraceMermaid {
                 result += "#\(scalar.value);"
             case ":" where colons:
                 result += "#58;"
-            case "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}":
+            case "\u{00}"..."\u{1F}", "\u{7F}", "\u{85}", "\u{2028}", "\u{2029}":
                 result += " "
             default:
                 result.unicodeScalars.append(scalar)
@@ -45,7 +44,9 @@ extension TraceMermaid {
     /// not a Mermaid keyword. Other names get an id `writer_<n>` and appear through an alias.
     static func isPlainIdentifier(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
-        let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+        let allowed = name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
+        }
         return allowed && !keywords.contains(name.lowercased())
     }
 }

@@ -75,7 +75,8 @@ public enum TraceMermaid {
             case .write(let key, let version):
                 note("over \(actor)", "source \(TraceWord.render(key)) -> v\(version)")
             case .expire(let key):
-                note("over Redis", "expire \(TraceWord.render(key)) @ \(TraceText.milliseconds(event.timeMicroseconds))ms")
+                let milliseconds = TraceText.milliseconds(event.timeMicroseconds)
+                note("over Redis", "expire \(TraceWord.render(key)) @ \(milliseconds)ms")
                 show(spans.expired(key))
             case .restart:
                 note("over Redis", "restart (empty)")

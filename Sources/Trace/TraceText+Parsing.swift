@@ -133,7 +133,7 @@ extension TraceTextLine {
 
     /// A pause point word: a ``PausePoint`` raw value.
     mutating func pausePoint() throws(TraceParseError) -> PausePoint {
-        let expected = "a pause point: " + PausePoint.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+        let expected = TraceParseExpectations.pausePoint
         let word = try next(expected)
         guard let point = PausePoint(rawValue: text(word)) else {
             throw .unexpectedWord(text(word), expected: expected, at: location(of: word))

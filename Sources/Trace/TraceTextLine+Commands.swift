@@ -121,12 +121,13 @@ extension TraceTextLine {
             guard hasNext else { return .fresh(value, leaseLost: false) }
             let flag = try next("`lease-lost`")
             guard text(flag) == "lease-lost" else {
-                throw .unexpectedWord(text(flag), expected: "`lease-lost` or the end of the line", at: location(of: flag))
+                throw .unexpectedWord(
+                    text(flag), expected: "`lease-lost` or the end of the line", at: location(of: flag))
             }
             return .fresh(value, leaseLost: true)
         case "stale":
             let value = try self.value()
-            let expectedReason = "a stale reason: " + StaleReason.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+            let expectedReason = TraceParseExpectations.staleReason
             let reasonWord = try next(expectedReason)
             guard let reason = StaleReason(rawValue: text(reasonWord)) else {
                 throw .unexpectedWord(text(reasonWord), expected: expectedReason, at: location(of: reasonWord))
@@ -135,7 +136,7 @@ extension TraceTextLine {
         case "miss":
             return .miss
         case "error":
-            let expectedReason = "an error reason: " + ErrorReason.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+            let expectedReason = TraceParseExpectations.errorReason
             let reasonWord = try next(expectedReason)
             guard let reason = ErrorReason(rawValue: text(reasonWord)) else {
                 throw .unexpectedWord(text(reasonWord), expected: expectedReason, at: location(of: reasonWord))
