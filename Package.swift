@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "leaselab",
             dependencies: [
-                "Conformance", "LeaseCache", "LeaseCore", "RedisClient", "Scenario", "Simulator", "Trace",
+                "Conformance", "LeaseCache", "LeaseCore", "LeaseModel", "RedisClient", "Scenario", "Simulator", "Trace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

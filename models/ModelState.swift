@@ -57,7 +57,7 @@ public struct ModelState: Hashable, Sendable {
     /// Whether every call has returned, every write happened, and nothing but expiries (and ghosts) is pending.
     public var isQuiescent: Bool {
         continuation.isEmpty && loads.isEmpty && !calls.contains { $0 != .returned } && !writesDone.contains(false)
-            && !faults.contains(.happens)
+            && !faults.contains(.restartPending)
     }
 
     /// The worker with this number (from 1).
@@ -81,14 +81,16 @@ enum CallStatus: UInt8, Hashable, Sendable {
 
 /// What became of a fault.
 enum FaultDecision: UInt8, Hashable, Sendable {
-    /// A `maybe` fault not reached yet, or any fault that needs no decision.
+    /// A `maybe` worker fault not reached yet, or a worker fault that needs no decision.
     case undecided
-    /// It happens (a restart not yet carried out, or a worker fault that strikes when reached).
+    /// A `maybe` worker fault decided to strike.
     case happens
     /// A `maybe` fault decided not to happen.
     case skipped
+    /// A restart that happens and is still to come.
+    case restartPending
     /// A restart carried out.
-    case done
+    case restartDone
 }
 
 /// A load running at the origin.

@@ -43,7 +43,7 @@ enum Item {
     /// A worker's origin timeout, armed for `deadline`.
     case originTimer(worker: Int, call: Int, deadlineMicroseconds: Int64)
     /// A worker's pause ends.
-    case resume(worker: Int, call: Int)
+    case resume(worker: Int, call: Int, point: PausePoint)
     /// A source write (index into the scenario's writes).
     case sourceWrite(index: Int)
     /// A key's deadline passes (`deadline` in milliseconds); a no-op if the key has another deadline by then.
@@ -66,8 +66,8 @@ enum Item {
             return .originAnswer(worker: worker, call: call)
         case .originTimer(let worker, let call, _):
             return .originTimer(worker: worker, call: call)
-        case .resume(let worker, let call):
-            return .resume(worker: worker, call: call)
+        case .resume(let worker, let call, let point):
+            return .resume(worker: worker, call: call, point: point)
         case .sourceWrite(let index):
             return .sourceWrite(index: index)
         case .expire(let key, _):

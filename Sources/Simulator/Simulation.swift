@@ -28,7 +28,8 @@ public struct Simulation<C: Chooser> {
     /// Whether events are recorded (off for benchmarks: outcomes and counts are still kept).
     public let recording: Bool
 
-    private var chooser: C
+    /// The chooser, with whatever it learned during the run (a recording, a replay's drifts).
+    public private(set) var chooser: C
     private var now: Int64 = 0
     private var queue = EventQueue()
     private var sequence: UInt64 = 0
@@ -300,7 +301,7 @@ public struct Simulation<C: Chooser> {
             }
             deliver(item, to: worker)
 
-        case .resume(let worker, _):
+        case .resume(let worker, _, _):
             resume(worker)
 
         case .sourceWrite(let index):
@@ -473,7 +474,7 @@ public struct Simulation<C: Chooser> {
         record(.worker(worker), .pause(point))
         let length = chooser.delay(
             .pause(worker: worker, call: call, point: point), in: LatencyRange(fixedMicroseconds: duration))
-        schedule(.resume(worker: worker, call: call), at: now + length)
+        schedule(.resume(worker: worker, call: call, point: point), at: now + length)
         return true
     }
 

@@ -7,9 +7,8 @@ extension TraceMermaid {
     /// entity; so `;`, `#`, `"`, `%` (directives), `<` and `&` (read as HTML), and the characters that start
     /// the placeholders Mermaid itself puts in for entities (`ﬂ°°`, `ﬂ°`, `¶ß`) become `#<code>;` entities, and
     /// control characters and line breaks become spaces. Colons stay as they are (keys read `lease:user:1`):
-    /// Mermaid takes a message's text from its first colon to the end of the line. The one exception is
-    /// `colons: true`, for a line that holds `style` or `classDef`, where Mermaid's entity preprocessing
-    /// (`/style.*:\S*#.*;/`) would otherwise eat the `;` of an entity that follows a colon.
+    /// Mermaid takes a message's text from its first colon to the end of the line. The exception is
+    /// `colons: true` (``needsColonEscapes(line:text:)``), where a colon would be read as more than a colon.
     static func escaped(_ text: String, colons: Bool = false) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
@@ -27,9 +26,13 @@ extension TraceMermaid {
         return result
     }
 
-    /// Whether Mermaid's entity preprocessing could touch the line (see ``escaped(_:colons:)``).
-    static func needsColonEscapes(_ line: String) -> Bool {
-        line.contains("style") || line.contains("classDef")
+    /// Whether the colons of a line's text must become entities: when the line holds `style` or `classDef`,
+    /// Mermaid's entity preprocessing (`/style.*:\S*#.*;/`) would eat the `;` of an entity after a colon; and
+    /// when the text starts `wrap:`, `nowrap:` or `:`, Mermaid would take that for a wrapping directive and drop
+    /// it (a bulk reply `wrap:x` would show as `x`).
+    static func needsColonEscapes(line: String, text: String) -> Bool {
+        line.contains("style") || line.contains("classDef") || text.hasPrefix(":") || text.hasPrefix("wrap:")
+            || text.hasPrefix("nowrap:")
     }
 
     /// Words Mermaid's sequence-diagram lexer reads as keywords (case-insensitively) wherever an actor may stand.

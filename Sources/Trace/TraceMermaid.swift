@@ -101,12 +101,14 @@ public enum TraceMermaid {
 
         private mutating func message(_ from: String, _ arrow: String, _ to: String, _ text: String) {
             let line = "\(from)\(arrow)\(to): \(escaped(text))"
-            append(needsColonEscapes(line) ? "\(from)\(arrow)\(to): \(escaped(text, colons: true))" : line)
+            let colons = needsColonEscapes(line: line, text: text)
+            append(colons ? "\(from)\(arrow)\(to): \(escaped(text, colons: true))" : line)
         }
 
         private mutating func note(_ placement: String, _ text: String) {
             let line = "Note \(placement): \(escaped(text))"
-            append(needsColonEscapes(line) ? "Note \(placement): \(escaped(text, colons: true))" : line)
+            let colons = needsColonEscapes(line: line, text: text)
+            append(colons ? "Note \(placement): \(escaped(text, colons: true))" : line)
         }
     }
 }

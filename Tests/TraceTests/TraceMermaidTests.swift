@@ -100,6 +100,8 @@ import Trace
             // A line holding `style` would let Mermaid's entity preprocessing eat the `;` after a colon: colons
             // become entities there.
             SampleTrace.event(2_000, .worker(1), .exec(.get(key: "style:x;"), .null)),
+            // A reply starting `wrap:` would be taken for Mermaid's wrapping directive.
+            SampleTrace.event(3_000, .worker(1), .exec(.get(key: "a:b"), .bulk(Array("wrap:x".utf8)))),
         ]
         #expect(TraceMermaid.format(events, title: "a; b # c") == """
             sequenceDiagram
@@ -111,6 +113,8 @@ import Trace
                 Redis-->>w1: OK
                 w1->>Redis: [2.000ms] GET style#58;x#59;
                 Redis-->>w1: nil
+                w1->>Redis: [3.000ms] GET a:b
+                Redis-->>w1: wrap#58;x
 
             """)
     }

@@ -1,0 +1,116 @@
+import Scenario
+import Simulator
+import Trace
+
+/// Everything `leaselab check` found for one scenario under one protocol.
+public struct ProtocolCheck: Sendable {
+    /// The scenario's name.
+    public var scenario: String
+    /// The protocol's name in the scenario.
+    public var protocolName: String
+    /// How many seeded simulator runs were made.
+    public var seedsRun: Int
+    /// What went wrong in seeded runs, one line each (`seed 7: ...`).
+    public var seedProblems: [String]
+    /// The golden trace's state.
+    public var golden: GoldenStatus
+
+    /// The state of a golden trace after a check.
+    public enum GoldenStatus: Hashable, Sendable {
+        /// The file holds the seed-0 trace.
+        case same
+        /// There is no golden file.
+        case missing(path: String)
+        /// The file differs; the unified diff from the file to the trace.
+        case different(path: String, diff: String)
+        /// The file was (re)written by `--update-traces`.
+        case updated(path: String)
+    }
+
+    /// Whether everything matched.
+    public var passed: Bool {
+        guard seedProblems.isEmpty else { return false }
+        switch golden {
+        case .same, .updated: return true
+        case .missing, .different: return false
+        }
+    }
+
+    /// The failures, one line each (the golden diff follows its line).
+    public var failureLines: [String] {
+        var lines = seedProblems
+        switch golden {
+        case .same, .updated:
+            break
+        case .missing(let path):
+            lines.append("no golden trace at \(path); write it with: leaselab check --update-traces")
+        case .different(let path, let diff):
+            lines.append(
+                "the seed-0 trace differs from \(path); if the change is meant, rewrite it with: leaselab check --update-traces\n"
+                    + diff)
+        }
+        return lines
+    }
+}
+
+/// How `leaselab check` runs.
+public struct CheckOptions: Sendable {
+    /// The directory of golden traces.
+    public var tracesDirectory: String
+    /// Rewrite golden traces instead of comparing them.
+    public var updateTraces: Bool
+    /// Run at most this many seeds per protocol (nil: the scenario's `seeds:`).
+    public var seedsMaximum: Int?
+
+    public init(tracesDirectory: String, updateTraces: Bool = false, seedsMaximum: Int? = nil) {
+        self.tracesDirectory = tracesDirectory
+        self.updateTraces = updateTraces
+        self.seedsMaximum = seedsMaximum
+    }
+}
+
+/// The checks of one scenario.
+public enum ScenarioCheck {
+    /// Checks every protocol of the scenario: seeded simulator runs and the golden trace.
+    public static func run(_ scenario: Scenario, options: CheckOptions) throws -> [ProtocolCheck] {
+        try scenario.protocols.map { named in
+            try check(scenario, named, options: options)
+        }
+    }
+
+    static func check(_ scenario: Scenario, _ named: NamedVariant, options: CheckOptions) throws -> ProtocolCheck {
+        let seeds = min(scenario.seedCount, options.seedsMaximum ?? Int.max)
+        var problems: [String] = []
+        var golden = ProtocolCheck.GoldenStatus.same
+        for seed in 0..<UInt64(seeds) {
+            var simulation = Simulation(
+                scenario: scenario, variant: named.variant, chooser: SeededChooser(seed: seed),
+                recording: seed == GoldenTrace.seed)
+            let result = simulation.run()
+            if let limit = result.limitReached {
+                problems.append("seed \(seed): \(limit)")
+            }
+            if result.calls.count != scenario.calls.count {
+                problems.append(
+                    "seed \(seed): \(scenario.calls.count - result.calls.count) of \(scenario.calls.count) calls never returned")
+            }
+            if seed == GoldenTrace.seed {
+                let text = GoldenTrace.text(scenario: scenario, protocolName: named.name, events: result.events)
+                let path = GoldenTrace.path(
+                    directory: options.tracesDirectory, scenario: scenario.name, protocolName: named.name)
+                if options.updateTraces {
+                    golden = try GoldenTrace.write(text, path: path) ? .updated(path: path) : .same
+                } else {
+                    switch GoldenTrace.compare(text, path: path) {
+                    case .same: golden = .same
+                    case .missing(let path): golden = .missing(path: path)
+                    case .different(let path, let diff): golden = .different(path: path, diff: diff)
+                    }
+                }
+            }
+        }
+        return ProtocolCheck(
+            scenario: scenario.name, protocolName: named.name, seedsRun: seeds, seedProblems: problems,
+            golden: golden)
+    }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import Conformance
+import Foundation
+import Scenario
+import Trace
+
+/// `leaselab check`: the main job. For every scenario and protocol: the seeded simulator runs and the golden
+/// trace, with one summary table, details for each failure, and an exit status of 0 only when all matched.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check every bundled scenario: simulator seeds and golden traces.",
+        discussion: """
+            With no paths, checks every scenarios/*.yaml. For each scenario and protocol it runs the simulator \
+            over the scenario's seeds (every run must end with every call returned) and compares the seed-0 trace \
+            with traces/<scenario>.<protocol>.trace; a changed trace fails with a unified diff. \
+            --update-traces rewrites the golden traces on purpose.
+            """)
+
+    /// The report formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Scenario files or directories (default: scenarios/).")
+    var paths: [String] = []
+
+    @Flag(help: "Rewrite the golden traces instead of comparing them.")
+    var updateTraces = false
+
+    @Option(help: "The directory of golden traces.")
+    var traces = "traces"
+
+    @Option(help: "Run at most this many seeds per protocol (default: each scenario's seeds:).")
+    var seedsMaximum: Int?
+
+    @Option(help: "The report format: text or json.")
+    var format: Format = .text
+
+    func validate() throws {
+        if let seedsMaximum, seedsMaximum < 1 {
+            throw ValidationError("--seeds-maximum must be at least 1")
+        }
+    }
+
+    func run() throws {
+        let files = try scenarioFiles()
+        var scenarios: [Scenario] = []
+        var invalid = false
+        for file in files {
+            do {
+                scenarios.append(try ScenarioLoader.load(path: file))
+            } catch {
+                printError(error.description)
+                invalid = true
+            }
+        }
+        if invalid { throw ExitCode.scenarioInvalid }
+
+        let options = CheckOptions(tracesDirectory: traces, updateTraces: updateTraces, seedsMaximum: seedsMaximum)
+        let start = ContinuousClock.now
+        var checks: [ProtocolCheck] = []
+        for (index, scenario) in scenarios.enumerated() {
+            if format == .text {
+                printError("[\(index + 1)/\(scenarios.count)] \(scenario.name)")
+            }
+            checks += try ScenarioCheck.run(scenario, options: options)
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        switch format {
+        case .text: printText(checks, seconds: seconds)
+        case .json: printJSON(checks, seconds: seconds)
+        }
+        if checks.contains(where: { !$0.passed }) {
+            throw ExitCode.checkFailed
+        }
+    }
+
+    /// The scenario files named, directories expanded to their `.yaml` files, sorted.
+    private func scenarioFiles() throws -> [String] {
+        let named = paths.isEmpty ? ["scenarios"] : paths
+        var files: [String] = []
+        for path in named {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("\(path): no such file or directory; name scenario files or a directory of them")
+            }
+            if isDirectory.boolValue {
+                let entries = try FileManager.default.contentsOfDirectory(atPath: path)
+                files += entries.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
+                    path + "/" + $0
+                }
+            } else {
+                files.append(path)
+            }
+        }
+        guard !files.isEmpty else { throw ValidationError("no scenario files in \(named.joined(separator: ", "))") }
+        return files
+    }
+
+    private func printText(_ checks: [ProtocolCheck], seconds: Double) {
+        let rows = checks.map { check -> [String] in
+            let golden: String
+            switch check.golden {
+            case .same: golden = "same"
+            case .missing: golden = "missing"
+            case .different: golden = "CHANGED"
+            case .updated: golden = "updated"
+            }
+            return [
+                check.scenario, check.protocolName, String(check.seedsRun),
+                check.seedProblems.isEmpty ? "ok" : "\(check.seedProblems.count) problems", golden,
+                check.passed ? "pass" : "FAIL",
+            ]
+        }
+        print(
+            TextTable(header: ["scenario", "protocol", "seeds", "runs", "golden trace", "result"], rows: rows).rendered)
+        for check in checks where !check.passed {
+            print("\n\(check.scenario) \(check.protocolName):")
+            for line in check.failureLines {
+                print("  " + line.replacingOccurrences(of: "\n", with: "\n  "))
+            }
+        }
+        let failed = checks.filter { !$0.passed }.count
+        // The last line alone, in the form CI reads a run's result from.
+        print("\nchecked \(checks.count) scenario protocols in \(String(format: "%.1f", seconds)) s")
+        print("\(checks.count - failed) passed, \(failed) failed")
+    }
+
+    private func printJSON(_ checks: [ProtocolCheck], seconds: Double) {
+        func quoted(_ text: String) -> String {
+            var result = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": result += "\\\""
+                case "\\": result += "\\\\"
+                case "\n": result += "\\n"
+                case "\t": result += "\\t"
+                case "\r": result += "\\r"
+                default:
+                    if scalar.value < 0x20 {
+                        result += String(format: "\\u%04x", scalar.value)
+                    } else {
+                        result.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return result + "\""
+        }
+        let entries = checks.map { check -> String in
+            let golden: String
+            switch check.golden {
+            case .same: golden = "same"
+            case .missing: golden = "missing"
+            case .different: golden = "changed"
+            case .updated: golden = "updated"
+            }
+            let failures = check.failureLines.map(quoted).joined(separator: ",")
+            return
+                "{\"scenario\":\(quoted(check.scenario)),\"protocol\":\(quoted(check.protocolName)),\"seeds\":\(check.seedsRun),\"golden\":\"\(golden)\",\"passed\":\(check.passed),\"failures\":[\(failures)]}"
+        }
+        let failed = checks.filter { !$0.passed }.count
+        print(
+            "{\"passed\":\(checks.count - failed),\"failed\":\(failed),\"seconds\":\(String(format: "%.3f", seconds)),\"checks\":[\(entries.joined(separator: ","))]}"
+        )
+    }
+}

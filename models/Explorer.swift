@@ -1,0 +1,168 @@
+import Scenario
+import Trace
+
+/// The limits of one exploration (STYLE.md 10): a search that reaches one stops and says so.
+public struct ExplorerLimits: Hashable, Sendable {
+    /// The most distinct states visited.
+    public var maximumDistinctStates: Int
+    /// The longest path explored, in actions.
+    public var maximumDepth: Int
+
+    public init(maximumDistinctStates: Int, maximumDepth: Int) {
+        self.maximumDistinctStates = maximumDistinctStates
+        self.maximumDepth = maximumDepth
+    }
+
+    /// Two million states (about 60 MB of visited set and links), paths of up to 100,000 actions.
+    public static let standard = ExplorerLimits(maximumDistinctStates: 2_000_000, maximumDepth: 100_000)
+}
+
+/// Breadth-first search of every interleaving and timing choice of a ``LeaseModel``.
+///
+/// States are deduplicated by their 64-bit ``ModelState/fingerprint``; the visited set keeps fingerprints only,
+/// and each distinct state keeps its parent's number and the index of the action that reached it, so a path to
+/// any state is recovered by replaying those indices from the initial state (actions come in a fixed order).
+/// Breadth first, so the first violation found of each property is a shortest counterexample, in actions.
+public struct Explorer: Sendable {
+    /// The model searched.
+    public let model: LeaseModel
+    /// The protocol's name, for the report.
+    public let protocolName: String
+    /// The limits.
+    public let limits: ExplorerLimits
+
+    public init(model: LeaseModel, protocolName: String, limits: ExplorerLimits = .standard) {
+        self.model = model
+        self.protocolName = protocolName
+        self.limits = limits
+    }
+
+    /// An explorer for one of a scenario's protocols.
+    public init(scenario: Scenario, protocol named: NamedVariant, limits: ExplorerLimits = .standard) {
+        self.init(
+            model: LeaseModel(scenario: scenario, variant: named.variant), protocolName: named.name, limits: limits)
+    }
+
+    /// Where a path ends: the last state's number and, for a transition, the index of its action.
+    private struct PathEnd {
+        var state: UInt32
+        var action: Int?
+    }
+
+    /// Searches every reachable state (within the limits) and reports.
+    public func run() -> ExplorationReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var seen = FingerprintSet()
+        // Per distinct state, by number: its parent's number (UInt32.max for an initial state) and the index of
+        // the action from the parent (for an initial state: its index among the initial states).
+        var parents: [UInt32] = []
+        var actionIndices: [UInt32] = []
+        var firstViolation = [PathEnd?](repeating: nil, count: PropertyName.allCases.count)
+        var firstReached = [PathEnd?](repeating: nil, count: SometimesProperty.allCases.count)
+        var figures = ModelFigures(keys: model.keyNames)
+        var statistics = ExplorationStatistics(
+            statesGenerated: 0, distinctStates: 0, transitions: 0, maximumDepth: 0, terminalStates: 0,
+            largestFrontier: 0, visitedBytes: 0, largestStateWords: 0, elapsedSeconds: 0)
+        var limitReached: String?
+
+        func note(_ observation: Observation, at end: PathEnd) {
+            guard observation != Observation() else { return }
+            for index in firstViolation.indices where firstViolation[index] == nil {
+                if observation.violated & (1 << UInt16(index)) != 0 { firstViolation[index] = end }
+            }
+            for index in firstReached.indices where firstReached[index] == nil {
+                if observation.reached & (1 << UInt8(index)) != 0 { firstReached[index] = end }
+            }
+        }
+
+        var frontier: [(number: UInt32, state: ModelState)] = []
+        for (index, state) in model.initialStates.enumerated() {
+            statistics.statesGenerated += 1
+            guard seen.insert(state.fingerprint) else { continue }
+            let number = UInt32(parents.count)
+            parents.append(UInt32.max)
+            actionIndices.append(UInt32(index))
+            frontier.append((number, state))
+            note(model.observe(initial: state), at: PathEnd(state: number, action: nil))
+            statistics.largestStateWords = max(statistics.largestStateWords, state.canonicalWords.count)
+        }
+
+        var depth = 0
+        search: while !frontier.isEmpty {
+            statistics.largestFrontier = max(statistics.largestFrontier, frontier.count)
+            statistics.maximumDepth = depth
+            if depth >= limits.maximumDepth {
+                limitReached = "stopped at depth \(depth) (ExplorerLimits.maximumDepth)"
+                break
+            }
+            var nextFrontier: [(number: UInt32, state: ModelState)] = []
+            for (number, state) in frontier {
+                let successors = model.successors(of: state)
+                if successors.isEmpty { statistics.terminalStates += 1 }
+                for (index, successor) in successors.enumerated() {
+                    statistics.transitions += 1
+                    statistics.statesGenerated += 1
+                    note(model.observe(from: state, successor), at: PathEnd(state: number, action: index))
+                    figures.record(from: state, successor, model: model)
+                    guard seen.insert(successor.state.fingerprint) else { continue }
+                    guard parents.count < limits.maximumDistinctStates else {
+                        limitReached =
+                            "stopped at \(limits.maximumDistinctStates) distinct states (ExplorerLimits.maximumDistinctStates)"
+                        break search
+                    }
+                    parents.append(number)
+                    actionIndices.append(UInt32(index))
+                    nextFrontier.append((UInt32(parents.count - 1), successor.state))
+                }
+            }
+            frontier = nextFrontier
+            depth += 1
+        }
+
+        statistics.distinctStates = seen.count
+        statistics.visitedBytes = seen.bytes + parents.capacity * 4 + actionIndices.capacity * 4
+        statistics.elapsedSeconds = (clock.now - start).seconds
+
+        func path(to end: PathEnd) -> ModelPath {
+            var indices: [Int] = end.action.map { [$0] } ?? []
+            var number = end.state
+            while parents[Int(number)] != UInt32.max {
+                indices.append(Int(actionIndices[Int(number)]))
+                number = parents[Int(number)]
+            }
+            let initialIndex = Int(actionIndices[Int(number)])
+            var state = model.initialStates[initialIndex]
+            var actions: [ModelAction] = []
+            for index in indices.reversed() {
+                let successor = model.successors(of: state)[index]
+                actions.append(successor.action)
+                state = successor.state
+            }
+            return ModelPath(initialStateIndex: initialIndex, actions: actions)
+        }
+
+        let complete = limitReached == nil
+        let always = PropertyName.allCases.enumerated().map { index, property in
+            ExplorationReport.AlwaysResult(
+                property: property,
+                verdict: firstViolation[index].map { .fails(path(to: $0)) } ?? (complete ? .holds : .undecided))
+        }
+        let sometimes = SometimesProperty.allCases.enumerated().map { index, property in
+            ExplorationReport.SometimesResult(
+                property: property,
+                verdict: firstReached[index].map { .reached(path(to: $0)) } ?? (complete ? .notReached : .undecided))
+        }
+        return ExplorationReport(
+            scenarioName: model.scenario.name, protocolName: protocolName, always: always, sometimes: sometimes,
+            figures: figures, statistics: statistics, limitReached: limitReached)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,64 @@
+/// A 64-bit fingerprint of a sequence of 64-bit words, the same on every run, process and toolchain.
+///
+/// Swift's `Hasher` is seeded per process (DESIGN.md rule 4), so the explorer's visited set, and any number a
+/// test pins, uses this instead: each word is folded in through SplitMix64's finalizer (a bijective mixer with
+/// full avalanche), and the word count is folded in last so that sequences of different lengths differ.
+public struct Fingerprint: Sendable {
+    /// The running value.
+    private var value: UInt64 = 0x6C65_6173_656C_6162  // "leaselab"
+    private var count: UInt64 = 0
+
+    public init() {}
+
+    /// Folds in one word.
+    public mutating func combine(_ word: UInt64) {
+        value = Self.mix((value &+ 0x9E37_79B9_7F4A_7C15) ^ word)
+        count &+= 1
+    }
+
+    /// The fingerprint of the words so far.
+    public var finalized: UInt64 {
+        Self.mix(value ^ (count &* 0xD6E8_FEB8_6659_FD93))
+    }
+
+    /// The fingerprint of a word sequence.
+    public static func of(_ words: [UInt64]) -> UInt64 {
+        var fingerprint = Fingerprint()
+        for word in words { fingerprint.combine(word) }
+        return fingerprint.finalized
+    }
+
+    /// SplitMix64's finalizer.
+    @inline(__always)
+    static func mix(_ input: UInt64) -> UInt64 {
+        var z = input
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Where a state's canonical encoding goes: a fingerprint, or a word array.
+protocol WordSink {
+    mutating func append(_ word: UInt64)
+}
+
+extension Fingerprint: WordSink {
+    mutating func append(_ word: UInt64) { combine(word) }
+}
+
+/// Collects the words themselves: the packed form of a state, and its size.
+struct WordArray: WordSink {
+    var words: [UInt64] = []
+    mutating func append(_ word: UInt64) { words.append(word) }
+}
+
+extension WordSink {
+    mutating func append(_ value: Int) { append(UInt64(bitPattern: Int64(value))) }
+    mutating func append(_ value: Int64) { append(UInt64(bitPattern: value)) }
+    mutating func append(_ value: Bool) { append(value ? 1 as UInt64 : 0) }
+    mutating func append(_ window: TimeWindow) {
+        append(window.earliestMicroseconds)
+        append(window.latestMicroseconds)
+    }
+}

@@ -1,0 +1,129 @@
+import Trace
+
+/// The `sometimes` properties: things a search is meant to reach, so that a property that holds is known to hold
+/// over paths that matter rather than over a search that never got there.
+public enum SometimesProperty: String, Hashable, Sendable, CaseIterable, Comparable {
+    /// A call returned `stale ... contended`: another worker held the lease.
+    case contendedCall = "contended-call"
+    /// A lease expired while its holder was reloading: loading, or holding the loaded value unsent.
+    case leaseExpiredMidReload = "lease-expired-mid-reload"
+    /// A fenced write was refused (the script returned 0).
+    case fencedWriteRefused = "fenced-write-refused"
+    /// A call returned while its token still sat in a lease key.
+    case orphanedLease = "orphaned-lease"
+
+    public static func < (lhs: SometimesProperty, rhs: SometimesProperty) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// What one transition (or initial state) shows: the `always` properties it violates and the `sometimes` ones it
+/// reaches, as bit sets in ``PropertyName/allCases`` and ``SometimesProperty/allCases`` order.
+struct Observation: Equatable {
+    var violated: UInt16 = 0
+    var reached: UInt8 = 0
+
+    mutating func violate(_ property: PropertyName) {
+        violated |= 1 << UInt16(PropertyName.allCases.firstIndex(of: property)!)
+    }
+
+    mutating func reach(_ property: SometimesProperty) {
+        reached |= 1 << UInt8(SometimesProperty.allCases.firstIndex(of: property)!)
+    }
+}
+
+// The properties of DESIGN.md "Properties", defined here once. Each is judged on a transition: the state before,
+// what the action did, and the state after, so a counterexample ends at the event that shows the violation.
+extension LeaseModel {
+    /// The state properties of an initial state.
+    func observe(initial state: ModelState) -> Observation {
+        var observation = Observation()
+        observeState(state, into: &observation)
+        return observation
+    }
+
+    /// What the transition `from` → `successor` shows.
+    func observe(from state: ModelState, _ successor: Successor) -> Observation {
+        var observation = Observation()
+        let effect = successor.effect
+        let after = successor.state
+        // no-stale-overwrite: no store replaces a cached version with an older one.
+        if let stored = effect.stored, let previous = stored.previous, previous > stored.version {
+            observation.violate(.noStaleOverwrite)
+        }
+        // owner-only-release: no release deletes a lease whose token is not the releaser's.
+        if let deleted = effect.leaseDeleted, deleted.owner != deleted.releaser {
+            observation.violate(.ownerOnlyRelease)
+        }
+        // bounded-lease-hold: a token sits in its lease key, from its acquire's exec until it leaves (the
+        // release's exec, an expiry, another's DEL, a restart), no longer than the bound. Judged at every event:
+        // the first one past the bound while the token was still there shows the breach.
+        for lease in state.redis.leases {
+            if let lease, after.nowMicroseconds - lease.acquiredAtMicroseconds > leaseHoldBoundMicroseconds {
+                observation.violate(.boundedLeaseHold)
+            }
+        }
+        // bounded-latency: every call returns within the bound of its `call` event.
+        for worker in state.workers {
+            if let call = worker.call, after.nowMicroseconds - call.startedAtMicroseconds > callLatencyBoundMicroseconds {
+                observation.violate(.boundedLatency)
+            }
+        }
+        observeState(after, into: &observation)
+
+        if let returned = effect.returned, case .stale(_, .contended) = returned.outcome {
+            observation.reach(.contendedCall)
+        }
+        if let expired = effect.leaseExpired, isReloading(expired.owner, in: state) {
+            observation.reach(.leaseExpiredMidReload)
+        }
+        if effect.fencedWriteRefused {
+            observation.reach(.fencedWriteRefused)
+        }
+        return observation
+    }
+
+    /// The properties of one state.
+    private func observeState(_ state: ModelState, into observation: inout Observation) {
+        // single-loader: at most one load per key at the origin, whoever still waits for it.
+        if state.loads.count > 1 {
+            for (position, load) in state.loads.enumerated() where state.loads[(position + 1)...].contains(where: { $0.key == load.key }) {
+                observation.violate(.singleLoader)
+            }
+        }
+        // no-orphaned-lease: a call that has returned holds no lease.
+        if hasOrphanedLease(state) {
+            observation.violate(.noOrphanedLease)
+            observation.reach(.orphanedLease)
+        }
+        // fresh-after-quiescence: once the run has settled, each key whose last write invalidated holds the
+        // source's newest version or nothing.
+        if isSettled(state) {
+            for (key, invalidates) in lastWriteInvalidates.enumerated() where invalidates == true {
+                if let cached = state.redis.cache[key], cached.version != state.sourceVersions[key] {
+                    observation.violate(.freshAfterQuiescence)
+                }
+            }
+        }
+    }
+
+    /// Whether some lease key holds the token of a call that has returned.
+    func hasOrphanedLease(_ state: ModelState) -> Bool {
+        state.redis.leases.contains { lease in
+            guard let lease else { return false }
+            return state.calls[callIndexOf[lease.token.worker][lease.token.call]] == .returned
+        }
+    }
+
+    /// Whether the call holding `token` is reloading in `state`: waiting for the origin, or holding the loaded
+    /// value before its write goes out.
+    func isReloading(_ token: ModelToken, in state: ModelState) -> Bool {
+        let worker = state[worker: token.worker]
+        guard let call = worker.call, call.callNumber == token.call else { return false }
+        switch call.phase {
+        case .loading: return true
+        case .writing: return worker.outstanding == nil
+        case .reading, .evicting, .acquiring, .releasing, .releaseDeleting, .finished: return false
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// The figures an exploration reports besides verdicts: the most each quantity reached on any explored path.
+public struct ModelFigures: Hashable, Sendable {
+    /// Per key (in `keys:` order): the most origin loads started in one run, and the most running at once.
+    public var originLoads: [KeyLoads]
+    /// The longest a call was served a version older than the source's, counted from the write that superseded
+    /// it to the call's `return`; nil when no call ever was.
+    public var longestStaleServedMicroseconds: Int64?
+    /// The longest a token sat in a lease key, from its acquire's exec to its release, expiry or loss; nil when
+    /// no lease ever ended.
+    public var longestLeaseHoldMicroseconds: Int64?
+
+    /// Origin loads of one key.
+    public struct KeyLoads: Hashable, Sendable {
+        public var key: String
+        public var mostInOneRun: Int
+        public var mostAtOnce: Int
+    }
+
+    init(keys: [String]) {
+        originLoads = keys.map { KeyLoads(key: $0, mostInOneRun: 0, mostAtOnce: 0) }
+    }
+
+    /// Takes in one transition.
+    mutating func record(from state: ModelState, _ successor: LeaseModel.Successor, model: LeaseModel) {
+        let after = successor.state
+        for key in originLoads.indices {
+            originLoads[key].mostInOneRun = max(originLoads[key].mostInOneRun, after.loadsStarted[key])
+            let atOnce = after.loads.reduce(0) { $0 + ($1.key == key ? 1 : 0) }
+            originLoads[key].mostAtOnce = max(originLoads[key].mostAtOnce, atOnce)
+        }
+        if let returned = successor.effect.returned, let served = returned.outcome.servedVersion,
+            served < after.sourceVersions[returned.key]
+        {
+            // The write that first made `served` stale: the earliest done write of the key with a newer version.
+            var supersededAt: Int64?
+            for (index, write) in model.writes.enumerated()
+            where write.key == returned.key && write.version > served && after.writesDone[index] {
+                supersededAt = min(supersededAt ?? write.atMicroseconds, write.atMicroseconds)
+            }
+            if let supersededAt {
+                let staleFor = after.nowMicroseconds - supersededAt
+                longestStaleServedMicroseconds = max(longestStaleServedMicroseconds ?? staleFor, staleFor)
+            }
+        }
+        for (key, lease) in state.redis.leases.enumerated() {
+            guard let lease else { continue }
+            if after.redis.leases[key] != lease {
+                let held = after.nowMicroseconds - lease.acquiredAtMicroseconds
+                longestLeaseHoldMicroseconds = max(longestLeaseHoldMicroseconds ?? held, held)
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import Scenario
+import Trace
+
+// The handling of each item, restating the simulator's `handle`, `execute`, `process` and `resume`.
+extension ModelStep {
+    mutating func expire(key: Int, lease: Bool) {
+        if lease {
+            guard let entry = state.redis.leases[key] else { preconditionFailure("ModelStep: no lease of key \(key)") }
+            effect.leaseExpired = (key, entry.token)
+            state.redis.leases[key] = nil
+            emit(.server, .expire(key: model.leaseKeyNames[key]))
+        } else {
+            precondition(state.redis.cache[key] != nil, "ModelStep: no cached value of key \(key) to expire")
+            state.redis.cache[key] = nil
+            emit(.server, .expire(key: model.keyNames[key]))
+        }
+    }
+
+    /// A call comes due: it starts if its worker is idle, else it waits in the worker's queue (silently).
+    mutating func callComesDue(_ index: Int) {
+        precondition(state.calls[index] == .due, "ModelStep: call \(index) is \(state.calls[index]), not due")
+        let worker = model.calls[index].worker
+        if state[worker: worker].call == nil {
+            precondition(state[worker: worker].waiting.isEmpty, "ModelStep: idle w\(worker) has waiting calls")
+            startCall(index)
+        } else {
+            state.calls[index] = .waiting
+            state[worker: worker].waiting.append(index)
+        }
+    }
+
+    /// Starts a call: the `call` event, then the read.
+    mutating func startCall(_ index: Int) {
+        let spec = model.calls[index]
+        precondition(state[worker: spec.worker].call == nil, "ModelStep: w\(spec.worker) is busy")
+        precondition(state[worker: spec.worker].outstanding == nil && state[worker: spec.worker].pause == nil)
+        state.calls[index] = .running
+        var call = ActiveCall(
+            callIndex: index, callNumber: spec.callNumber, key: spec.key, phase: .reading,
+            startedAtMicroseconds: state.nowMicroseconds, commandsSent: 0, pausesUsed: PausePointSet())
+        let steps = call.start()
+        state[worker: spec.worker].call = call
+        emit(.worker(spec.worker), .call(key: model.keyNames[spec.key], call: spec.callNumber))
+        works.insert(contentsOf: steps.map { Work.step(worker: spec.worker, $0) }, at: 0)
+    }
+
+    /// The source changes; an invalidating writer then deletes the cached key (the next work).
+    mutating func sourceWrite(_ index: Int) {
+        precondition(!state.writesDone[index], "ModelStep: write \(index) happens twice")
+        let write = model.writes[index]
+        state.writesDone[index] = true
+        state.sourceVersions[write.key] = write.version
+        emit(write.writer, .write(key: model.keyNames[write.key], version: write.version))
+        if write.invalidate {
+            works.append(.invalidate(write: index))
+        }
+    }
+
+    /// Redis restarts empty; every connection breaks. A worker waiting on a command learns of it one network
+    /// delay later; whatever was in flight on the old connection, and its armed timeout, become ghosts.
+    mutating func restart(fault index: Int) {
+        precondition(state.faults[index] == .restartPending, "ModelStep: restart \(index) is \(state.faults[index])")
+        emit(.server, .restart)
+        state.faults[index] = .restartDone
+        state.redis.restart()
+        for number in 1...state.workers.count {
+            guard var outstanding = state[worker: number].outstanding, let call = state[worker: number].call else {
+                continue
+            }
+            if let arrival = outstanding.message.arrival { ghost(at: arrival.latestMicroseconds) }
+            if outstanding.timeoutArmed { ghost(at: outstanding.deadlineMicroseconds) }
+            let delay = cursor.delay(
+                .restartNotice(worker: number, call: call.callNumber, command: outstanding.number),
+                among: model.delays.network)
+            outstanding.message = .restartNotice(arrival: state.nowMicroseconds + delay)
+            state[worker: number].outstanding = outstanding
+        }
+    }
+
+    /// A worker's request reaches the server: the `exec`, then the reply's fate (lost, a broken connection, or
+    /// on its way back).
+    mutating func requestArrives(_ worker: Int) {
+        guard var outstanding = state[worker: worker].outstanding, case .request = outstanding.message,
+            let call = state[worker: worker].call
+        else { preconditionFailure("ModelStep: w\(worker) has no request in flight") }
+        let command = outstanding.command
+        let previousCache = state.redis.cache[command.key]
+        let previousLease = state.redis.leases[command.key]
+        let reply = execute(command)
+        noteEffect(of: command, reply: reply, previousCache: previousCache, previousLease: previousLease, worker: worker)
+        emit(.worker(worker), .exec(model.traceCommand(command), model.traceReply(reply)))
+
+        let step = command.faultStep
+        if let step, workerFault(worker, call: call.callNumber, matching: { kind in
+            if case .loseReply(_, _, let target) = kind { return target == step }
+            return false
+        }) != nil {
+            outstanding.message = .lost
+            state[worker: worker].outstanding = outstanding
+            works.append(.reportReplyLost(worker: worker))
+            return
+        }
+        let delay = cursor.delay(
+            .network(worker: worker, call: call.callNumber, command: outstanding.number, direction: .reply),
+            among: model.delays.network)
+        let arrival = state.nowMicroseconds + delay
+        if let step, workerFault(worker, call: call.callNumber, matching: { kind in
+            if case .dropConnection(_, _, let target) = kind { return target == step }
+            return false
+        }) != nil {
+            outstanding.message = .connectionLost(arrival: arrival)
+        } else {
+            outstanding.message = .reply(reply, arrival: arrival)
+        }
+        state[worker: worker].outstanding = outstanding
+    }
+
+    private mutating func noteEffect(
+        of command: ModelCommand, reply: ModelReply, previousCache: ModelRedis.CacheEntry?,
+        previousLease: ModelRedis.LeaseEntry?, worker: Int
+    ) {
+        switch (command, reply) {
+        case (.store(let key, let version), .ok), (.fencedStore(let key, let version, _), .ok):
+            effect.stored = (key, previousCache?.version, version)
+        case (.fencedStore, _):
+            effect.fencedWriteRefused = true
+        case (.releaseScript(let key, let token), .integer(1)):
+            if let previousLease { effect.leaseDeleted = (key, previousLease.token, token) }
+        case (.deleteLease(let key), .integer(1)):
+            if let previousLease, let call = state[worker: worker].call {
+                effect.leaseDeleted = (key, previousLease.token, call.token(worker: worker))
+            }
+        case (.readCache, _), (.deleteCache, _), (.acquire, _), (.store, _), (.releaseScript, _), (.readLease, _),
+            (.deleteLease, _):
+            break
+        }
+    }
+
+    /// A reply (handed to the call; silent unless the call's next step makes an event), or the notice of a
+    /// broken connection (`connection-lost`, then the call's failure handling).
+    mutating func replyArrives(_ worker: Int) {
+        guard let outstanding = state[worker: worker].outstanding else {
+            preconditionFailure("ModelStep: a reply for w\(worker), which waits on nothing")
+        }
+        precondition(state[worker: worker].pause == nil, "ModelStep: w\(worker) waits on a command while paused")
+        switch outstanding.message {
+        case .reply(let reply, _):
+            state[worker: worker].outstanding = nil
+            advanceCall(worker) { call, model, now in
+                call.receive(reply, worker: worker, variant: model.variant, nowMicroseconds: now)
+            }
+        case .connectionLost, .restartNotice:
+            emit(.worker(worker), .connectionLost(model.traceCommand(outstanding.command)))
+            state[worker: worker].outstanding = nil
+            advanceCall(worker) { call, model, _ in call.fail(.connectionLost, worker: worker, variant: model.variant) }
+        case .request, .lost:
+            preconditionFailure("ModelStep: no reply travels to w\(worker)")
+        }
+    }
+
+    /// The command timeout fires: the worker stops waiting; what was still in flight becomes a ghost.
+    mutating func commandTimeout(_ worker: Int) {
+        guard let outstanding = state[worker: worker].outstanding, outstanding.timeoutArmed else {
+            preconditionFailure("ModelStep: w\(worker) has no armed command timeout")
+        }
+        emit(.worker(worker), .commandTimeout(model.traceCommand(outstanding.command)))
+        if let arrival = outstanding.message.arrival { ghost(at: arrival.latestMicroseconds) }
+        state[worker: worker].outstanding = nil
+        advanceCall(worker) { call, model, _ in call.fail(.commandTimeout, worker: worker, variant: model.variant) }
+    }
+
+    /// The origin answers: `load-end` or `load-fail`, whether or not the caller still waits; a caller that does
+    /// handles the answer next (the next work).
+    mutating func originAnswers(worker: Int, call callNumber: Int) {
+        guard let index = state.loads.firstIndex(where: { $0.worker == worker && $0.call == callNumber }) else {
+            preconditionFailure("ModelStep: no load of w\(worker).\(callNumber) at the origin")
+        }
+        let load = state.loads.remove(at: index)
+        let keyName = model.keyNames[load.key]
+        emit(.worker(worker), load.fails
+            ? .loadFail(key: keyName, reason: "origin-error") : .loadEnd(key: keyName, version: load.version))
+        guard let call = state[worker: worker].call, call.callNumber == callNumber, call.phase.isLoading else {
+            return  // the caller gave up (origin timeout) or moved on: the answer is dropped
+        }
+        precondition(state[worker: worker].pause == nil, "ModelStep: w\(worker) paused while its load is awaited")
+        works.append(.originAnswer(worker: worker, version: load.version, fails: load.fails))
+    }
+
+    /// The origin timeout fires while the call still waits: `origin-timeout`, then the release (the load goes on).
+    mutating func originTimer(_ worker: Int) {
+        guard let call = state[worker: worker].call, case .loading(_, _?) = call.phase else {
+            preconditionFailure("ModelStep: w\(worker) has no origin timer armed")
+        }
+        emit(.worker(worker), .originTimeout(key: model.keyNames[call.key]))
+        advanceCall(worker) { call, model, _ in call.originTimedOut(worker: worker, variant: model.variant) }
+    }
+
+    /// A pause ends: `resume`, then the held input.
+    mutating func resume(_ worker: Int) {
+        guard let pause = state[worker: worker].pause else {
+            preconditionFailure("ModelStep: w\(worker) resumes but is not paused")
+        }
+        emit(.worker(worker), .resume(pause.point))
+        state[worker: worker].pause = nil
+        switch pause.held {
+        case .send(let command):
+            works.insert(.step(worker: worker, .send(command)), at: 0)
+        case .originAnswer(let version, let fails):
+            works.insert(.originAnswer(worker: worker, version: version, fails: fails), at: 0)
+        }
+    }
+}

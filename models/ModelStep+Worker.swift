@@ -1,0 +1,145 @@
+import Scenario
+import Trace
+
+// The worker's side: carrying out what the call asks (send, load, return), pauses, and fault decisions;
+// restating the simulator's `perform`, `carryOut`, `pauseIfDue` and `workerFault`.
+extension ModelStep {
+    /// Moves a worker's call on by one input and queues the steps it asks for, first.
+    mutating func advanceCall(
+        _ worker: Int, _ input: (inout ActiveCall, LeaseModel, Int64) -> [CallStep]
+    ) {
+        guard var call = state[worker: worker].call else {
+            preconditionFailure("ModelStep: an input for w\(worker), which runs no call")
+        }
+        let before = call.phase
+        let steps = input(&call, model, state.nowMicroseconds)
+        // An origin timer dropped without firing stays queued in the simulator until its instant.
+        if case .loading(_, let timer?) = before, !call.phase.isLoading { ghost(at: timer) }
+        state[worker: worker].call = call
+        works.insert(contentsOf: steps.map { Work.step(worker: worker, $0) }, at: 0)
+    }
+
+    /// Carries out one step of a worker's call.
+    mutating func perform(_ step: CallStep, worker: Int) {
+        guard var call = state[worker: worker].call else {
+            preconditionFailure("ModelStep: \(step) for w\(worker), which runs no call")
+        }
+        switch step {
+        case .send(let command):
+            if pauseIfDue(worker, at: command.pausePoint(release: model.variant.release), holding: .send(command)) {
+                return
+            }
+            precondition(state[worker: worker].outstanding == nil, "ModelStep: w\(worker) sends while waiting")
+            call.commandsSent += 1
+            state[worker: worker].call = call
+            let delay = cursor.delay(
+                .network(worker: worker, call: call.callNumber, command: call.commandsSent, direction: .request),
+                among: model.delays.network)
+            state[worker: worker].outstanding = OutstandingCommand(
+                command: command, number: call.commandsSent,
+                deadlineMicroseconds: state.nowMicroseconds + model.variant.commandTimeoutMicroseconds,
+                message: .request(arrival: state.nowMicroseconds + delay))
+
+        case .startLoad:
+            let version = state.sourceVersions[call.key]
+            emit(.worker(worker), .loadStart(key: model.keyNames[call.key], version: version))
+            let override = model.scenario.origin.override(worker: worker, callNumber: call.callNumber)
+            let latency: TimeWindow
+            if let fixed = override?.latencyMicroseconds {
+                latency = TimeWindow(microseconds: fixed)
+            } else {
+                latency = cursor.delay(.origin(worker: worker, call: call.callNumber), among: model.delays.origin)
+            }
+            let load = OriginLoad(
+                worker: worker, call: call.callNumber, key: call.key, version: version,
+                arrival: state.nowMicroseconds + latency, fails: override?.fails ?? false)
+            let position = state.loads.firstIndex { load < $0 } ?? state.loads.endIndex
+            state.loads.insert(load, at: position)
+            state.loadsStarted[call.key] += 1
+
+        case .finish(let outcome):
+            precondition(
+                state[worker: worker].outstanding == nil && state[worker: worker].pause == nil,
+                "ModelStep: w\(worker) returns while waiting or paused")
+            emit(.worker(worker), .return(outcome.outcome))
+            effect.returned = (worker, call.key, outcome)
+            state.calls[call.callIndex] = .returned
+            state[worker: worker].call = nil
+            works.insert(.startNextCall(worker: worker), at: 0)
+        }
+    }
+
+    /// The call handles the origin's answer, unless an `after-load` pause strikes first and holds it.
+    mutating func handOriginAnswer(_ worker: Int, version: Int, fails: Bool) {
+        if pauseIfDue(worker, at: .afterLoad, holding: .originAnswer(version: version, fails: fails)) { return }
+        advanceCall(worker) { call, model, _ in
+            call.originAnswered(version: fails ? nil : version, worker: worker, variant: model.variant)
+        }
+    }
+
+    // MARK: - Pauses and faults
+
+    /// Pauses the worker at `point` if a pause fault strikes there (deciding a `maybe` one now): the `pause`
+    /// event. Returns whether it paused.
+    mutating func pauseIfDue(_ worker: Int, at point: PausePoint?, holding held: HeldInput) -> Bool {
+        guard let point, var call = state[worker: worker].call, !call.pausesUsed.contains(point) else { return false }
+        guard let index = workerFault(worker, call: call.callNumber, matching: { kind in
+            if case .pause(_, _, _, let target) = kind { return target == point }
+            return false
+        }) else { return false }
+        guard case .pause(_, _, let duration, _) = model.scenario.faults[index].kind else {
+            preconditionFailure("ModelStep: fault \(index) matched a pause but is \(model.scenario.faults[index])")
+        }
+        call.pausesUsed.insert(point)
+        state[worker: worker].call = call
+        let length = cursor.delay(
+            .pause(worker: worker, call: call.callNumber, point: point), among: model.delays.pauses(duration: duration))
+        state[worker: worker].pause = WorkerPause(
+            point: point, resume: state.nowMicroseconds + length, held: held)
+        emit(.worker(worker), .pause(point))
+        return true
+    }
+
+    /// Whether a pause could strike at `point` now: one not yet used in the call, with a pause fault there that
+    /// is not decided against.
+    func pauseMayStrike(_ worker: Int, at point: PausePoint?) -> Bool {
+        guard let point, let call = state[worker: worker].call, !call.pausesUsed.contains(point) else { return false }
+        return model.faultsOfWorker[worker].contains { index in
+            guard case .pause(_, let callNumber, _, let target) = model.scenario.faults[index].kind,
+                callNumber == call.callNumber, target == point
+            else { return false }
+            return state.faults[index] != .skipped
+        }
+    }
+
+    /// The first fault of the worker's call that matches and happens, deciding `maybe` faults as they are met
+    /// (in file order, as the simulator does: a `maybe` fault decided against lets the next one be tried).
+    mutating func workerFault(_ worker: Int, call callNumber: Int, matching: (FaultKind) -> Bool) -> Int? {
+        for index in model.faultsOfWorker[worker] {
+            let kind = model.scenario.faults[index].kind
+            switch kind {
+            case .pause(_, let target, _, _), .loseReply(_, let target, _), .dropConnection(_, let target, _):
+                guard target == callNumber, matching(kind) else { continue }
+                if decide(index) { return index }
+            case .restartRedis:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// Whether a fault happens: always for a plain one; a `maybe` one is decided the first time it is reached.
+    private mutating func decide(_ index: Int) -> Bool {
+        guard model.scenario.faults[index].maybe else { return true }
+        switch state.faults[index] {
+        case .happens: return true
+        case .skipped: return false
+        case .undecided:
+            let happens = cursor.happens(FaultChoice(index: index))
+            state.faults[index] = happens ? .happens : .skipped
+            return happens
+        case .restartPending, .restartDone:
+            preconditionFailure("ModelStep: worker fault \(index) marked as a restart")
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Scenario
+import Trace
+
+/// What an action did that the properties and figures look at, beyond the states before and after it.
+struct StepEffect {
+    /// A worker's write stored `version` over `previous` (nil: the key held nothing).
+    var stored: (key: Int, previous: Int?, version: Int)?
+    /// A fenced write was refused (the script returned 0).
+    var fencedWriteRefused = false
+    /// A worker's release command (the script, or a `DEL` of the lease key) deleted the lease of `owner`.
+    var leaseDeleted: (key: Int, owner: ModelToken, releaser: ModelToken)?
+    /// A call returned.
+    var returned: (worker: Int, key: Int, outcome: ModelOutcome)?
+    /// A lease expired.
+    var leaseExpired: (key: Int, owner: ModelToken)?
+}
+
+/// One action carried out on a copy of a state: the item's handling up to its one event, then whatever silent
+/// work follows; work that could make a second event is left in the state's continuation.
+///
+/// The handlers restate the simulator's, item by item; each pushes the work its input causes (the steps the call
+/// asks for) onto ``works``, and ``drain()`` carries works out in order until one could make a second event.
+struct ModelStep {
+    let model: LeaseModel
+    var state: ModelState
+    var cursor: ChoiceCursor
+    /// The event made so far: at most one.
+    private(set) var event: TraceEvent?
+    var effect = StepEffect()
+    /// The work left of the item, in order.
+    var works: [Work] = []
+
+    init(model: LeaseModel, state: ModelState, cursor: ChoiceCursor) {
+        self.model = model
+        self.state = state
+        self.cursor = cursor
+    }
+
+    /// Handles `item` at `time`.
+    mutating func run(_ item: ModelItem, at time: Int64) {
+        precondition(time >= state.nowMicroseconds, "ModelStep: \(item) at \(time)us, before \(state.nowMicroseconds)us")
+        state.nowMicroseconds = time
+        switch item {
+        case .continuation:
+            works = state.continuation
+            state.continuation = []
+        case .expire(let key, let lease):
+            expire(key: key, lease: lease)
+        case .callStart(let call):
+            callComesDue(call)
+        case .sourceWrite(let write):
+            sourceWrite(write)
+        case .restart(let fault):
+            restart(fault: fault)
+        case .request(let worker):
+            requestArrives(worker)
+        case .reply(let worker):
+            replyArrives(worker)
+        case .commandTimeout(let worker):
+            commandTimeout(worker)
+        case .originAnswer(let worker, let call):
+            originAnswers(worker: worker, call: call)
+        case .originTimer(let worker):
+            originTimer(worker)
+        case .resume(let worker):
+            resume(worker)
+        }
+        drain()
+        state.continuation = works
+        normalizeGhostHorizon()
+        #if DEBUG
+        model.checkInvariants(state)
+        #endif
+    }
+
+    /// Records the action's event, at the current instant.
+    mutating func emit(_ actor: Actor, _ kind: EventKind) {
+        if let event {
+            preconditionFailure("ModelStep: a second event \(kind) in one action, after \(event)")
+        }
+        event = TraceEvent(timeMicroseconds: state.nowMicroseconds, actor: actor, kind: kind)
+    }
+
+    // MARK: - Works
+
+    /// Carries out works until none is left or the next could make an event when one is already made.
+    private mutating func drain() {
+        while let work = works.first {
+            if event != nil && mayEmit(work) { return }
+            works.removeFirst()
+            perform(work)
+        }
+    }
+
+    /// Whether carrying out `work` could make an event. False must mean never: a second event is a bug.
+    private func mayEmit(_ work: Work) -> Bool {
+        switch work {
+        case .step(let worker, .send(let command)):
+            return pauseMayStrike(worker, at: command.pausePoint(release: model.variant.release))
+        case .step(_, .startLoad), .step(_, .finish), .invalidate, .reportReplyLost:
+            return true
+        case .originAnswer(let worker, _, _):
+            return pauseMayStrike(worker, at: .afterLoad)
+        case .startNextCall(let worker):
+            return !state[worker: worker].waiting.isEmpty
+        }
+    }
+
+    private mutating func perform(_ work: Work) {
+        switch work {
+        case .step(let worker, let step):
+            perform(step, worker: worker)
+        case .originAnswer(let worker, let version, let fails):
+            handOriginAnswer(worker, version: version, fails: fails)
+        case .startNextCall(let worker):
+            if !state[worker: worker].waiting.isEmpty {
+                let next = state[worker: worker].waiting.removeFirst()
+                startCall(next)
+            }
+        case .invalidate(let index):
+            let write = model.writes[index]
+            let reply = execute(.deleteCache(key: write.key))
+            emit(write.writer, .exec(.delete(key: model.keyNames[write.key]), model.traceReply(reply)))
+        case .reportReplyLost(let worker):
+            guard let outstanding = state[worker: worker].outstanding else {
+                preconditionFailure("ModelStep: reply-lost for w\(worker), which waits on nothing")
+            }
+            emit(.worker(worker), .replyLost(model.traceCommand(outstanding.command)))
+        }
+    }
+
+    // MARK: - Shared helpers
+
+    /// Executes a command in Redis now.
+    mutating func execute(_ command: ModelCommand) -> ModelReply {
+        state.redis.execute(
+            command, nowMicroseconds: state.nowMicroseconds, leaseTTLMilliseconds: model.leaseTTLMilliseconds,
+            cacheTTLMilliseconds: model.cacheTTLMilliseconds)
+    }
+
+    /// Notes a queued item of the simulator that will do nothing when it comes (see
+    /// ``ModelState/ghostHorizonMicroseconds``).
+    mutating func ghost(at instant: Int64) {
+        if instant > state.nowMicroseconds {
+            state.ghostHorizonMicroseconds = max(state.ghostHorizonMicroseconds, instant)
+        }
+    }
+
+    /// Forgets the ghost horizon when no cache-key expiry can fall at or before it: it then cannot matter, and
+    /// keeping it would split states the simulator treats alike.
+    private mutating func normalizeGhostHorizon() {
+        let horizon = state.ghostHorizonMicroseconds
+        guard horizon != 0 else { return }
+        // A key set from now on expires no sooner than this.
+        var soonestExpiry = ModelRedis.expiryInstant(
+            deadlineMilliseconds: ModelRedis.deadline(
+                ttlMilliseconds: model.cacheTTLMilliseconds, nowMicroseconds: state.nowMicroseconds))
+        for entry in state.redis.cache {
+            if let entry {
+                soonestExpiry = min(
+                    soonestExpiry, ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds))
+            }
+        }
+        if horizon <= state.nowMicroseconds || horizon < soonestExpiry {
+            state.ghostHorizonMicroseconds = 0
+        }
+    }
+}
