@@ -79,13 +79,14 @@ public struct Explorer: Sendable {
         var frontier: [(number: UInt32, state: ModelState)] = []
         for (index, state) in model.initialStates.enumerated() {
             statistics.statesGenerated += 1
-            guard seen.insert(state.fingerprint) else { continue }
+            let (fingerprint, words) = state.fingerprintAndSize
+            guard seen.insert(fingerprint) else { continue }
             let number = UInt32(parents.count)
             parents.append(UInt32.max)
             actionIndices.append(UInt32(index))
             frontier.append((number, state))
             note(model.observe(initial: state), at: PathEnd(state: number, action: nil))
-            statistics.largestStateWords = max(statistics.largestStateWords, state.canonicalWords.count)
+            statistics.largestStateWords = max(statistics.largestStateWords, words)
         }
 
         var depth = 0
@@ -105,7 +106,9 @@ public struct Explorer: Sendable {
                     statistics.statesGenerated += 1
                     note(model.observe(from: state, successor), at: PathEnd(state: number, action: index))
                     figures.record(from: state, successor, model: model)
-                    guard seen.insert(successor.state.fingerprint) else { continue }
+                    let (fingerprint, words) = successor.state.fingerprintAndSize
+                    guard seen.insert(fingerprint) else { continue }
+                    statistics.largestStateWords = max(statistics.largestStateWords, words)
                     guard parents.count < limits.maximumDistinctStates else {
                         limitReached =
                             "stopped at \(limits.maximumDistinctStates) distinct states (ExplorerLimits.maximumDistinctStates)"

@@ -16,6 +16,9 @@ public struct Fingerprint: Sendable {
         count &+= 1
     }
 
+    /// How many words were folded in.
+    public var wordCount: Int { Int(count) }
+
     /// The fingerprint of the words so far.
     public var finalized: UInt64 {
         Self.mix(value ^ (count &* 0xD6E8_FEB8_6659_FD93))

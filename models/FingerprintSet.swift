@@ -7,7 +7,7 @@ struct FingerprintSet {
     private var slots: [UInt64]
     private(set) var count = 0
 
-    init(minimumCapacity: Int = 1 << 12) {
+    init(minimumCapacity: Int = 64) {
         var capacity = 16
         while capacity < minimumCapacity { capacity <<= 1 }
         slots = Array(repeating: 0, count: capacity)

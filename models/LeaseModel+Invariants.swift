@@ -50,9 +50,17 @@ extension LeaseModel {
             check(load.arrival.isPoint && load.arrival.earliestMicroseconds >= now, "a load answers in the past")
             if position > 0 { check(state.loads[position - 1] < load, "loads out of order or repeated") }
         }
-        let nowMilliseconds = ModelRedis.floorDivide(now, 1_000)
-        for entry in state.redis.cache { if let entry { check(entry.deadlineMilliseconds >= nowMilliseconds, "stale cache") } }
-        for lease in state.redis.leases { if let lease { check(lease.deadlineMilliseconds >= nowMilliseconds, "stale lease") } }
+        // A key may sit at its expiry instant only while its `expire` is still to come at this instant.
+        for entry in state.redis.cache {
+            if let entry {
+                check(ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds) >= now, "stale cache")
+            }
+        }
+        for lease in state.redis.leases {
+            if let lease {
+                check(ModelRedis.expiryInstant(deadlineMilliseconds: lease.deadlineMilliseconds) >= now, "stale lease")
+            }
+        }
         if state.ghostHorizonMicroseconds != 0 {
             check(state.ghostHorizonMicroseconds > now, "a ghost horizon in the past")
         }

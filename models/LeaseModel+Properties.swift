@@ -86,10 +86,10 @@ extension LeaseModel {
     /// The properties of one state.
     private func observeState(_ state: ModelState, into observation: inout Observation) {
         // single-loader: at most one load per key at the origin, whoever still waits for it.
-        if state.loads.count > 1 {
-            for (position, load) in state.loads.enumerated() where state.loads[(position + 1)...].contains(where: { $0.key == load.key }) {
-                observation.violate(.singleLoader)
-            }
+        for (position, load) in state.loads.enumerated()
+        where state.loads[(position + 1)...].contains(where: { $0.key == load.key }) {
+            observation.violate(.singleLoader)
+            break
         }
         // no-orphaned-lease: a call that has returned holds no lease.
         if hasOrphanedLease(state) {

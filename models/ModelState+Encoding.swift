@@ -8,9 +8,14 @@ import Trace
 extension ModelState {
     /// The state's fingerprint: ``Fingerprint`` over the canonical encoding.
     public var fingerprint: UInt64 {
+        fingerprintAndSize.fingerprint
+    }
+
+    /// The fingerprint, and the encoding's length in words, from one pass.
+    var fingerprintAndSize: (fingerprint: UInt64, words: Int) {
         var sink = Fingerprint()
         encode(into: &sink)
-        return sink.finalized
+        return (sink.finalized, sink.wordCount)
     }
 
     /// The canonical encoding as words: the packed form of the state.

@@ -127,25 +127,7 @@ struct Check: ParsableCommand {
     }
 
     private func printJSON(_ checks: [ProtocolCheck], seconds: Double) {
-        func quoted(_ text: String) -> String {
-            var result = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": result += "\\\""
-                case "\\": result += "\\\\"
-                case "\n": result += "\\n"
-                case "\t": result += "\\t"
-                case "\r": result += "\\r"
-                default:
-                    if scalar.value < 0x20 {
-                        result += String(format: "\\u%04x", scalar.value)
-                    } else {
-                        result.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return result + "\""
-        }
+        let quoted = JSONText.quoted
         let entries = checks.map { check -> String in
             let golden: String
             switch check.golden {

@@ -131,3 +131,22 @@ func splitMix() {
         #expect((-3...7).contains(value))
     }
 }
+
+@Test("the bare queue loop and the simulator's queue agree: a deterministic checksum per seed")
+func bareQueueIsDeterministic() {
+    let first = SimulatorBenchmark.bareQueue(events: 10_000, queueSize: 50, seed: 3)
+    let second = SimulatorBenchmark.bareQueue(events: 10_000, queueSize: 50, seed: 3)
+    #expect(first == second)
+    #expect(first != SimulatorBenchmark.bareQueue(events: 10_000, queueSize: 50, seed: 4))
+}
+
+@Test("the benchmark scenario is what the issue asks: 100 workers, 100,000 calls, 10 keys, writers and faults")
+func benchmarkScenarioShape() {
+    let scenario = SimulatorBenchmark.scenario()
+    #expect(scenario.workerCount == 100)
+    #expect(scenario.calls.count == 100_000)
+    #expect(scenario.keys.count == 10)
+    #expect(!scenario.writes.isEmpty)
+    #expect(!scenario.faults.isEmpty)
+    #expect(zip(scenario.calls, scenario.calls.dropFirst()).allSatisfy { $0.atMicroseconds <= $1.atMicroseconds })
+}
