@@ -64,8 +64,9 @@ let package = Package(
             dependencies: ["LeaseCore", "Scenario", "Trace"]
         ),
 
-        // Conformance: golden traces now; traces replayed on the model and model paths on the simulator next.
-        .target(name: "Conformance", dependencies: ["Scenario", "Simulator", "Trace"]),
+        // Conformance: the model's verdicts against `expect:`, golden traces; traces replayed on the model and
+        // model paths on the simulator next. The one place that sees both the model and the implementation.
+        .target(name: "Conformance", dependencies: ["LeaseModel", "Scenario", "Simulator", "Trace"]),
 
         // The command line.
         .executableTarget(

@@ -124,9 +124,9 @@ public struct ModelPath: Hashable, Sendable {
         actions.compactMap(\.event)
     }
 
-    /// The trace as text, one event per line.
+    /// The trace in the canonical text form, one event per line.
     public var text: String {
-        events.map(EventText.line).joined(separator: "\n")
+        TraceText.format(events)
     }
 }
 
@@ -144,7 +144,7 @@ public struct ExplorationStatistics: Hashable, Sendable {
     public var terminalStates: Int
     /// The most states waiting in one breadth-first level.
     public var largestFrontier: Int
-    /// The bytes of the visited set and parent links at the end.
+    /// The bytes of the visited set's table and the parent links at the end (counted, not measured).
     public var visitedBytes: Int
     /// The most words a state's canonical encoding took.
     public var largestStateWords: Int

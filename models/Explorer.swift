@@ -123,8 +123,8 @@ public struct Explorer: Sendable {
             depth += 1
         }
 
-        statistics.distinctStates = seen.count
-        statistics.visitedBytes = seen.bytes + parents.capacity * 4 + actionIndices.capacity * 4
+        statistics.distinctStates = parents.count
+        statistics.visitedBytes = seen.bytes + parents.count * 4 + actionIndices.count * 4
         statistics.elapsedSeconds = (clock.now - start).seconds
 
         func path(to end: PathEnd) -> ModelPath {

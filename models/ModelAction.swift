@@ -32,7 +32,7 @@ public struct ModelAction: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let chosen = choices.isEmpty ? "" : " [" + choices.map(\.description).joined(separator: ", ") + "]"
-        let made = event.map { " -> " + EventText.line($0) } ?? " (silent)"
+        let made = event.map { " -> " + TraceText.line($0) } ?? " (silent)"
         return "\(item) at \(timeMicroseconds)us\(chosen)\(made)"
     }
 }

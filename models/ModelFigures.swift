@@ -11,9 +11,18 @@ public struct ModelFigures: Hashable, Sendable {
 
     /// Origin loads of one key.
     public struct KeyLoads: Hashable, Sendable {
+        /// The key.
         public var key: String
+        /// The most loads of the key started in one run.
         public var mostInOneRun: Int
+        /// The most loads of the key running at the origin at once.
         public var mostAtOnce: Int
+
+        public init(key: String, mostInOneRun: Int, mostAtOnce: Int) {
+            self.key = key
+            self.mostInOneRun = mostInOneRun
+            self.mostAtOnce = mostAtOnce
+        }
     }
 
     init(keys: [String]) {

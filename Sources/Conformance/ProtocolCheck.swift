@@ -1,3 +1,4 @@
+import LeaseModel
 import Scenario
 import Simulator
 import Trace
@@ -14,6 +15,16 @@ public struct ProtocolCheck: Sendable {
     public var seedProblems: [String]
     /// The golden trace's state.
     public var golden: GoldenStatus
+    /// The properties the model showed to hold on every path.
+    public var held: [PropertyName]
+    /// The properties the model showed to fail, each with its shortest counterexample.
+    public var failed: [(property: PropertyName, counterexample: [TraceEvent])]
+    /// Where the verdicts disagree with the scenario's `expect:`, one line each.
+    public var expectationDisagreements: [String]
+    /// Why the model's search stopped early, if it did.
+    public var explorationLimit: String?
+    /// The model's distinct states.
+    public var distinctStates: Int
 
     /// The state of a golden trace after a check.
     public enum GoldenStatus: Hashable, Sendable {
@@ -29,7 +40,7 @@ public struct ProtocolCheck: Sendable {
 
     /// Whether everything matched.
     public var passed: Bool {
-        guard seedProblems.isEmpty else { return false }
+        guard seedProblems.isEmpty, expectationDisagreements.isEmpty, explorationLimit == nil else { return false }
         switch golden {
         case .same, .updated: return true
         case .missing, .different: return false
@@ -38,7 +49,11 @@ public struct ProtocolCheck: Sendable {
 
     /// The failures, one line each (the golden diff follows its line).
     public var failureLines: [String] {
-        var lines = seedProblems
+        var lines = expectationDisagreements.map { "model: " + $0 }
+        if let explorationLimit {
+            lines.append("model: the search stopped early: \(explorationLimit)")
+        }
+        lines += seedProblems
         switch golden {
         case .same, .updated:
             break
@@ -71,7 +86,8 @@ public struct CheckOptions: Sendable {
 
 /// The checks of one scenario.
 public enum ScenarioCheck {
-    /// Checks every protocol of the scenario: seeded simulator runs and the golden trace.
+    /// Checks every protocol of the scenario: the model's verdicts against `expect:`, seeded simulator runs and
+    /// the golden trace.
     public static func run(_ scenario: Scenario, options: CheckOptions) throws -> [ProtocolCheck] {
         try scenario.protocols.map { named in
             try check(scenario, named, options: options)
@@ -109,8 +125,20 @@ public enum ScenarioCheck {
                 }
             }
         }
+        let report = Explorer(scenario: scenario, protocol: named).run()
+        var held: [PropertyName] = []
+        var failed: [(property: PropertyName, counterexample: [TraceEvent])] = []
+        for result in report.always {
+            switch result.verdict {
+            case .holds: held.append(result.property)
+            case .fails(let path): failed.append((result.property, path.events))
+            case .undecided: break
+            }
+        }
+        let disagreements = scenario.expectation(for: named.name).map { report.disagreements(with: $0) } ?? []
         return ProtocolCheck(
             scenario: scenario.name, protocolName: named.name, seedsRun: seeds, seedProblems: problems,
-            golden: golden)
+            golden: golden, held: held, failed: failed, expectationDisagreements: disagreements,
+            explorationLimit: report.limitReached, distinctStates: report.statistics.distinctStates)
     }
 }

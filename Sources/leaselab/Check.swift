@@ -8,9 +8,10 @@ import Trace
 /// trace, with one summary table, details for each failure, and an exit status of 0 only when all matched.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check every bundled scenario: simulator seeds and golden traces.",
+        abstract: "Check every bundled scenario: model verdicts, simulator seeds and golden traces.",
         discussion: """
-            With no paths, checks every scenarios/*.yaml. For each scenario and protocol it runs the simulator \
+            With no paths, checks every scenarios/*.yaml. For each scenario and protocol it explores the model and \
+            matches each property's verdict to the scenario's expect:, runs the simulator \
             over the scenario's seeds (every run must end with every call returned) and compares the seed-0 trace \
             with traces/<scenario>.<protocol>.trace; a changed trace fails with a unified diff. \
             --update-traces rewrites the golden traces on purpose.
@@ -107,13 +108,22 @@ struct Check: ParsableCommand {
             case .updated: golden = "updated"
             }
             return [
-                check.scenario, check.protocolName, String(check.seedsRun),
+                check.scenario, check.protocolName,
+                "\(check.held.count)/\(PropertyName.allCases.count)",
+                check.failed.isEmpty ? "-" : check.failed.map(\.property.rawValue).joined(separator: " "),
+                check.expectationDisagreements.isEmpty && check.explorationLimit == nil ? "as expected" : "DISAGREES",
+                String(check.distinctStates), String(check.seedsRun),
                 check.seedProblems.isEmpty ? "ok" : "\(check.seedProblems.count) problems", golden,
                 check.passed ? "pass" : "FAIL",
             ]
         }
         print(
-            TextTable(header: ["scenario", "protocol", "seeds", "runs", "golden trace", "result"], rows: rows).rendered)
+            TextTable(
+                header: [
+                    "scenario", "protocol", "holds", "fails", "expect", "states", "seeds", "runs", "golden trace",
+                    "result",
+                ], rows: rows
+            ).rendered)
         for check in checks where !check.passed {
             print("\n\(check.scenario) \(check.protocolName):")
             for line in check.failureLines {
@@ -137,8 +147,10 @@ struct Check: ParsableCommand {
             case .updated: golden = "updated"
             }
             let failures = check.failureLines.map(quoted).joined(separator: ",")
+            let held = check.held.map { quoted($0.rawValue) }.joined(separator: ",")
+            let failed = check.failed.map { quoted($0.property.rawValue) }.joined(separator: ",")
             return
-                "{\"scenario\":\(quoted(check.scenario)),\"protocol\":\(quoted(check.protocolName)),\"seeds\":\(check.seedsRun),\"golden\":\"\(golden)\",\"passed\":\(check.passed),\"failures\":[\(failures)]}"
+                "{\"scenario\":\(quoted(check.scenario)),\"protocol\":\(quoted(check.protocolName)),\"holds\":[\(held)],\"fails\":[\(failed)],\"states\":\(check.distinctStates),\"seeds\":\(check.seedsRun),\"golden\":\"\(golden)\",\"passed\":\(check.passed),\"failures\":[\(failures)]}"
         }
         let failed = checks.filter { !$0.passed }.count
         print(

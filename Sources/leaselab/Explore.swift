@@ -122,7 +122,7 @@ struct Explore: ParsableCommand {
             guard case .fails(let counterexample) = result.verdict else { continue }
             lines.append("")
             lines.append("  counterexample: \(result.property.rawValue) (\(counterexample.events.count) events)")
-            lines += counterexample.events.map { "    " + EventText.line($0) }
+            lines += counterexample.events.map { "    " + TraceText.line($0) }
         }
         lines.append("")
         lines.append("  figures:")
@@ -144,7 +144,8 @@ struct Explore: ParsableCommand {
 
     static func milliseconds(_ microseconds: Int64?) -> String {
         guard let microseconds else { return "none" }
-        return EventText.time(microseconds).trimmingCharacters(in: .whitespaces) + "ms"
+        let fraction = String(microseconds % 1_000)
+        return "\(microseconds / 1_000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)ms"
     }
 
     static func matrixRow(_ report: ExplorationReport, expectation: Expectation?) -> [String] {

@@ -56,7 +56,7 @@ enum TemporaryCrossCheck {
                         failures += 1
                         if simToModel < 2 {
                             print("SIM->MODEL \(scenario.name) \(named.name) seed \(seed): \(problem)")
-                            for event in result.events { print("    " + EventText.line(event)) }
+                            for event in result.events { print("    " + TraceText.line(event)) }
                         }
                         simToModel += 1
                     }
@@ -84,8 +84,8 @@ enum TemporaryCrossCheck {
                             print("MODEL->SIM \(scenario.name) \(named.name) walk \(seed): drifts \(replay.chooser.drifts)")
                             let n = max(replayed.events.count, walk.events.count)
                             for i in 0..<n {
-                                let a = i < walk.events.count ? EventText.line(walk.events[i]) : "-"
-                                let b = i < replayed.events.count ? EventText.line(replayed.events[i]) : "-"
+                                let a = i < walk.events.count ? TraceText.line(walk.events[i]) : "-"
+                                let b = i < replayed.events.count ? TraceText.line(replayed.events[i]) : "-"
                                 print((a == b ? "    " : " !! ") + a + (a == b ? "" : "    SIM: " + b))
                             }
                         }
@@ -120,18 +120,18 @@ enum TemporaryCrossCheck {
             var allowed: [String] = []
             for state in current {
                 for action in model.actions(in: state) {
-                    if let made = action.event { allowed.append(EventText.line(made)) }
+                    if let made = action.event { allowed.append(TraceText.line(made)) }
                     if action.event == event { next.append(model.next(state, after: action)) }
                 }
             }
             if next.isEmpty {
-                return "event \(index) `\(EventText.line(event))` not enabled; model allows: \(Set(allowed).sorted())"
+                return "event \(index) `\(TraceText.line(event))` not enabled; model allows: \(Set(allowed).sorted())"
             }
             states = next
         }
         let end = closure(states)
         if !end.contains(where: { model.actions(in: $0).isEmpty }) {
-            let more = end.flatMap { model.actions(in: $0).compactMap(\.event).map(EventText.line) }
+            let more = end.flatMap { model.actions(in: $0).compactMap(\.event).map(TraceText.line) }
             return "the model does not end where the trace ends; it would go on with \(Set(more).sorted())"
         }
         return nil

@@ -60,3 +60,20 @@ func changedTraceFailsWithDiff() throws {
     #expect(diff.contains("+  7009.960 w1     exec SET user:1 v1 EX 300 -> OK"))
     #expect(diff.hasPrefix("--- \(path)\n+++ seed 0 now\n@@ "))
 }
+
+@Test("a scenario whose expect: disagrees with the model fails the check, naming the property")
+func expectationDisagreementFails() throws {
+    let original = try String(contentsOfFile: packageRoot + "/scenarios/stampede-pre-review.yaml", encoding: .utf8)
+    let wrong = original.replacingOccurrences(
+        of: "pre-review: {fail: [single-loader]", with: "pre-review: {hold: [single-loader]")
+    #expect(wrong != original)
+    let scenario = try ScenarioLoader.load(text: wrong, path: "wrong.yaml")
+    let checks = try ScenarioCheck.run(
+        scenario, options: CheckOptions(tracesDirectory: packageRoot + "/traces", seedsMaximum: 1))
+    let preReview = try #require(checks.first { $0.protocolName == "pre-review" })
+    #expect(!preReview.passed)
+    #expect(preReview.expectationDisagreements == ["single-loader was expected to hold but fails"])
+    #expect(preReview.failed.contains { $0.property == .singleLoader && !$0.counterexample.isEmpty })
+    let leased = try #require(checks.first { $0.protocolName == "pr-4821" })
+    #expect(leased.passed)
+}
