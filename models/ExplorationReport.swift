@@ -17,6 +17,10 @@ public struct ExplorationReport: Sendable {
     public var statistics: ExplorationStatistics
     /// Why the search stopped early, naming the limit; nil when it covered every reachable state.
     public var limitReached: String?
+    /// The bound `bounded-lease-hold` judged against.
+    public var leaseHoldBoundMicroseconds: Int64
+    /// The bound `bounded-latency` judged against.
+    public var callLatencyBoundMicroseconds: Int64
 
     /// One `always` property's verdict.
     public struct AlwaysResult: Sendable {

@@ -158,7 +158,9 @@ public struct Explorer: Sendable {
         }
         return ExplorationReport(
             scenarioName: model.scenario.name, protocolName: protocolName, always: always, sometimes: sometimes,
-            figures: figures, statistics: statistics, limitReached: limitReached)
+            figures: figures, statistics: statistics, limitReached: limitReached,
+            leaseHoldBoundMicroseconds: model.leaseHoldBoundMicroseconds,
+            callLatencyBoundMicroseconds: model.callLatencyBoundMicroseconds)
     }
 }
 

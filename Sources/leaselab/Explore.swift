@@ -131,10 +131,12 @@ struct Explore: ParsableCommand {
         }
         lines.append("    longest stale version served after a write: \(milliseconds(report.figures.longestStaleServedMicroseconds))")
         lines.append("    longest lease hold: \(milliseconds(report.figures.longestLeaseHoldMicroseconds))")
+        lines.append("  bounds: lease hold \(milliseconds(report.leaseHoldBoundMicroseconds)), "
+            + "call latency \(milliseconds(report.callLatencyBoundMicroseconds))")
         let statistics = report.statistics
         lines.append("  search: \(statistics.distinctStates) distinct states of \(statistics.statesGenerated) generated, "
             + "\(statistics.transitions) transitions, depth \(statistics.maximumDepth), "
-            + "\(statistics.terminalStates) ended runs, "
+            + "\(statistics.terminalStates) ended runs, largest state \(statistics.largestStateWords) words, "
             + String(format: "%.2fs, %.0f states/s, %.1f visited bytes/state", statistics.elapsedSeconds,
                      statistics.statesPerSecond, statistics.visitedBytesPerState))
         if let limit = report.limitReached { lines.append("  LIMIT: \(limit)") }
