@@ -110,8 +110,8 @@ public struct Explorer: Sendable {
                     guard seen.insert(fingerprint) else { continue }
                     statistics.largestStateWords = max(statistics.largestStateWords, words)
                     guard parents.count < limits.maximumDistinctStates else {
-                        limitReached =
-                            "stopped at \(limits.maximumDistinctStates) distinct states (ExplorerLimits.maximumDistinctStates)"
+                        limitReached = "stopped at \(limits.maximumDistinctStates) distinct states "
+                            + "(ExplorerLimits.maximumDistinctStates)"
                         break search
                     }
                     parents.append(number)

@@ -65,7 +65,9 @@ extension LeaseModel {
         }
         // bounded-latency: every call returns within the bound of its `call` event.
         for worker in state.workers {
-            if let call = worker.call, after.nowMicroseconds - call.startedAtMicroseconds > callLatencyBoundMicroseconds {
+            if let call = worker.call,
+                after.nowMicroseconds - call.startedAtMicroseconds > callLatencyBoundMicroseconds
+            {
                 observation.violate(.boundedLatency)
             }
         }

@@ -10,14 +10,25 @@ import Trace
 /// match the simulator's event for event, so a model path replays on the simulator and a simulator trace replays
 /// on the model. One action makes at most one trace event (``ModelAction/event``).
 ///
+/// How items become actions: the simulator handles one queued item at a time without interruption, and an
+/// item may make several events (a `return` then the next queued call's `call`; a `write` then its `DEL`; an
+/// `exec` then `reply-lost`; `load-end` then a `pause`). The model makes one action per event: the rest of the
+/// item waits in ``ModelState/continuation``, which is then the only enabled action. An item that makes no event
+/// is a silent action: a reply whose worker only sends its next command, a call that joins its busy worker's
+/// queue, a continuation whose `maybe` pause does not strike.
+///
 /// Decisions worth knowing (see also the simulator's doc comment, which this follows):
-/// - a `call` event starts a call; a call due while its worker is busy waits (a silent action) and starts when
-///   the previous call returns, in the same item as that `return`;
+/// - a `call` event starts a call; a call due while its worker is busy waits and starts when the previous call
+///   returns, in the same item as that `return`; two calls of one worker due at one instant start in either order;
 /// - an `expire` happens at `(when + 1)` ms before anything else at that instant; same-instant expiries of
-///   different keys may happen in either order (the simulator takes its insertion order, one of them);
+///   different keys may happen in either order (the simulator takes its queue's insertion order: one of them);
 /// - when nothing but expiries is left, lease-key expiries still happen and cache-key ones are dropped, except
 ///   those due before the last ghost (``ModelState/ghostHorizonMicroseconds``);
-/// - a pause lasts exactly its fault's duration (see ``DelayOptions/pauses(duration:)``).
+/// - delays take the `explore` values: each network value for each request, reply and restart notice; each
+///   origin value inside the origin's range for each load without a fixed override; a pause lasts exactly its
+///   fault's duration, as in the simulator (see ``DelayOptions/pauses(duration:)``);
+/// - a worker is paused only before a send or with the origin's answer held, so whatever else reaches it while
+///   paused is stale: the simulator's inbox reduces to the one held input (``HeldInput``).
 public struct LeaseModel: Sendable {
     /// The scenario.
     public let scenario: Scenario
@@ -84,7 +95,9 @@ public struct LeaseModel: Sendable {
             return index
         }
         calls = scenario.calls.map {
-            CallSpec(atMicroseconds: $0.atMicroseconds, worker: $0.worker, callNumber: $0.callNumber, key: keyIndex($0.key))
+            CallSpec(
+                atMicroseconds: $0.atMicroseconds, worker: $0.worker, callNumber: $0.callNumber,
+                key: keyIndex($0.key))
         }
         writes = scenario.writes.map {
             WriteSpec(
@@ -136,7 +149,8 @@ public struct LeaseModel: Sendable {
             if let cached = key.cachedVersion {
                 base.redis.cache[index] = ModelRedis.CacheEntry(
                     version: cached,
-                    deadlineMilliseconds: ModelRedis.deadline(ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: 0))
+                    deadlineMilliseconds: ModelRedis.deadline(
+                        ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: 0))
             }
         }
         var states = [base]
@@ -175,7 +189,8 @@ public struct LeaseModel: Sendable {
         var step = ModelStep(model: self, state: state, cursor: ChoiceCursor(recorded: action.choices))
         step.run(action.item, at: time)
         precondition(step.cursor.isExhausted, "LeaseModel: \(action) made fewer choices on replay")
-        precondition(step.event == action.event, "LeaseModel: \(action) made \(String(describing: step.event)) on replay")
+        precondition(
+            step.event == action.event, "LeaseModel: \(action) made \(String(describing: step.event)) on replay")
         return step.state
     }
 
@@ -201,7 +216,9 @@ public struct LeaseModel: Sendable {
 
     /// Runs one item with the choice indices `prefix` (then first options), then every other option of each
     /// new choice point, depth first: all of the item's choice combinations, in lexicographic order.
-    private func expand(_ state: ModelState, _ item: ModelItem, at time: Int64, prefix: [Int], into result: inout [Successor]) {
+    private func expand(
+        _ state: ModelState, _ item: ModelItem, at time: Int64, prefix: [Int], into result: inout [Successor]
+    ) {
         var step = ModelStep(model: self, state: state, cursor: ChoiceCursor(indices: prefix))
         step.run(item, at: time)
         let taken = step.cursor.taken

@@ -75,19 +75,22 @@ struct ModelRedis: Hashable, Sendable {
             guard leases[key] == nil else { return .null }
             leases[key] = LeaseEntry(
                 token: token,
-                deadlineMilliseconds: Self.deadline(ttlMilliseconds: leaseTTLMilliseconds, nowMicroseconds: nowMicroseconds),
+                deadlineMilliseconds: Self.deadline(
+                    ttlMilliseconds: leaseTTLMilliseconds, nowMicroseconds: nowMicroseconds),
                 acquiredAtMicroseconds: nowMicroseconds)
             return .ok
         case .store(let key, let version):
             cache[key] = CacheEntry(
                 version: version,
-                deadlineMilliseconds: Self.deadline(ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds))
+                deadlineMilliseconds: Self.deadline(
+                    ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds))
             return .ok
         case .fencedStore(let key, let version, let token):
             guard leases[key]?.token == token else { return .integer(0) }
             cache[key] = CacheEntry(
                 version: version,
-                deadlineMilliseconds: Self.deadline(ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds))
+                deadlineMilliseconds: Self.deadline(
+                    ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds))
             return .ok
         case .releaseScript(let key, let token):
             guard let lease = leases[key] else { return .integer(-1) }

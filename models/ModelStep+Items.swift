@@ -87,7 +87,8 @@ extension ModelStep {
         let previousCache = state.redis.cache[command.key]
         let previousLease = state.redis.leases[command.key]
         let reply = execute(command)
-        noteEffect(of: command, reply: reply, previousCache: previousCache, previousLease: previousLease, worker: worker)
+        noteEffect(
+            of: command, reply: reply, previousCache: previousCache, previousLease: previousLease, worker: worker)
         emit(.worker(worker), .exec(model.traceCommand(command), model.traceReply(reply)))
 
         let step = command.faultStep

@@ -38,7 +38,8 @@ struct ModelStep {
 
     /// Handles `item` at `time`.
     mutating func run(_ item: ModelItem, at time: Int64) {
-        precondition(time >= state.nowMicroseconds, "ModelStep: \(item) at \(time)us, before \(state.nowMicroseconds)us")
+        precondition(
+            time >= state.nowMicroseconds, "ModelStep: \(item) at \(time)us, before \(state.nowMicroseconds)us")
         state.nowMicroseconds = time
         switch item {
         case .continuation:

@@ -82,7 +82,7 @@ let leaseKey = "lease:user:1"
 func v(_ version: Int) -> CacheValue { CacheValue(version: version) }
 func token(_ worker: Int, _ call: Int) -> Token { Token(worker: worker, call: call) }
 
-/// An event at `milliseconds` (fractions allowed through microseconds: pass an Int64 of microseconds to `at`).
+/// An event at a whole number of milliseconds (every bundled counterexample's delays are whole milliseconds).
 func event(_ milliseconds: Int64, _ actor: Actor, _ kind: EventKind) -> TraceEvent {
     TraceEvent(timeMicroseconds: milliseconds * 1_000, actor: actor, kind: kind)
 }
