@@ -211,12 +211,13 @@ public final class LeaseCache: Sendable {
     /// One line for a reply the protocol cannot use (a server error, or a shape the command never produces), or
     /// nil for a usable one. Whether it ends the call is LeaseCore's decision; this only words it.
     static func describeUnusable(_ reply: Reply, to command: Command, endpoint: String) -> String? {
-        let name = command.description.split(separator: " ").prefix(2).joined(separator: " ")
+        // Worded only for an unusable reply: this runs on every reply, on the hot path.
+        func name() -> String { command.description.split(separator: " ").prefix(2).joined(separator: " ") }
         switch reply {
         case .error(let message):
-            return "\(endpoint): \(name) got the error reply '\(message)'; check that no other program writes these keys, or use a key prefix of your own"
+            return "\(endpoint): \(name()) got the error reply '\(message)'; check that no other program writes these keys, or use a key prefix of your own"
         case .other(let shape):
-            return "\(endpoint): \(name) got a reply of the wrong type (\(shape)); is this server a Redis 6 or 7 speaking RESP2?"
+            return "\(endpoint): \(name()) got a reply of the wrong type (\(shape)); is this server a Redis 6 or 7 speaking RESP2?"
         case .status, .null, .bulk, .integer:
             return nil
         }
