@@ -29,31 +29,4 @@ extension Command {
             ]
         }
     }
-
-    /// The step of the protocol this command is, for logs, metrics and the pause points of a scenario.
-    public var step: ProtocolStep {
-        switch self {
-        case .get(let key):
-            return key.hasPrefix("lease:") ? .release : .read
-        case .acquire: return .acquire
-        case .set, .fencedWrite: return .write
-        case .delete(let key):
-            return key.hasPrefix("lease:") ? .release : .evict
-        case .release: return .release
-        }
-    }
-}
-
-/// The steps of a call that send a command, by the names scenarios use (`lose-reply: acquire`).
-public enum ProtocolStep: String, Hashable, Sendable, CaseIterable {
-    /// `GET key`.
-    case read
-    /// Pre-review's `DEL key`.
-    case evict
-    /// `SET lease:<key> <token> PX ttl NX`.
-    case acquire
-    /// `SET key value EX ttl`, or the fenced-write script.
-    case write
-    /// The release: the script, or get-then-delete's `GET`/`DEL`, or delete's `DEL`.
-    case release
 }

@@ -42,12 +42,3 @@ public struct SeededChooser: Chooser {
         Int(generator.next(below: UInt64(candidates.count)))
     }
 }
-
-/// Answers every choice the plainest way: the shortest delay, every `maybe` fault happens, insertion order.
-public struct PlainChooser: Chooser {
-    public init() {}
-
-    public func delay(_ choice: DelayChoice, in range: LatencyRange) -> Int64 { range.minMicroseconds }
-    public func happens(_ fault: FaultChoice) -> Bool { true }
-    public func first(among candidates: [EventIdentity]) -> Int { 0 }
-}
