@@ -68,11 +68,15 @@ let package = Package(
         // model paths on the simulator next. The one place that sees both the model and the implementation.
         .target(name: "Conformance", dependencies: ["LeaseModel", "Scenario", "Simulator", "Trace"]),
 
+        // Simulated against real Redis: the same random command sequences sent to both, every reply compared.
+        .target(name: "RedisDiff", dependencies: ["RedisClient", "Simulator", "Trace", "LeaseCore"]),
+
         // The command line.
         .executableTarget(
             name: "leaselab",
             dependencies: [
-                "Conformance", "LeaseCache", "LeaseCore", "LeaseModel", "RedisClient", "Scenario", "Simulator", "Trace",
+                "Conformance", "LeaseCache", "LeaseCore", "LeaseModel", "RedisClient", "RedisDiff", "Scenario",
+                "Simulator", "Trace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -86,6 +90,7 @@ let package = Package(
         .testTarget(name: "LeaseModelTests", dependencies: ["LeaseModel", "Scenario", "Trace"]),
         .testTarget(name: "LeaseCoreTests", dependencies: ["LeaseCore", "Trace"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
+        .testTarget(name: "RedisDiffTests", dependencies: ["RedisDiff", "RedisClient", "Simulator", "Trace"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Scenario", "Simulator", "Trace"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "LeaseCore", "Scenario", "Trace"]),
         .testTarget(

@@ -4,7 +4,8 @@ extension LeaseModel {
     /// The items that may be handled next, all due at one instant, in a fixed order.
     ///
     /// A continuation excludes everything else. Otherwise the earliest instant wins; an expiry due at that instant
-    /// goes before any other item (and same-instant expiries may go in any order); other items due at the
+    /// goes before any other item (same-instant expiries in one fixed order: cache keys, then lease keys, each in
+    /// `keys:` order, as the simulator takes them); other items due at the
     /// earliest instant may go in any order. Fixed order among them: calls, writes, restarts (scenario order),
     /// then each worker's request or reply, command timeout, origin timer and resume, then origin answers by
     /// worker and call. When the run is quiescent only expiries are left: lease keys always, cache keys only up
@@ -57,22 +58,29 @@ extension LeaseModel {
             !quiescent || state.isQuiescent,
             "LeaseModel: nothing pending but the run is not over (a model bug): \(state)")
         #endif
-        var expiries = Earliest()
+        // Same-instant expiries go in one fixed order, as in the simulator (its queue ranks them so): cache keys
+        // before lease keys, each in `keys:` order. Only the first is enabled; the rest follow it at that instant.
+        var expiry: (time: Int64, item: ModelItem)?
+        func offerExpiry(_ item: ModelItem, at instant: Int64) {
+            if expiry == nil || instant < expiry!.time { expiry = (instant, item) }
+        }
         for key in state.redis.cache.indices {
             if let entry = state.redis.cache[key] {
                 let instant = ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds)
                 if !quiescent || instant <= state.ghostHorizonMicroseconds {
-                    expiries.offer(.expire(key: key, lease: false), at: instant)
+                    offerExpiry(.expire(key: key, lease: false), at: instant)
                 }
             }
+        }
+        for key in state.redis.leases.indices {
             if let lease = state.redis.leases[key] {
-                expiries.offer(
+                offerExpiry(
                     .expire(key: key, lease: true),
                     at: ModelRedis.expiryInstant(deadlineMilliseconds: lease.deadlineMilliseconds))
             }
         }
-        if !expiries.items.isEmpty && expiries.time <= pending.time {
-            return (expiries.time, expiries.items)
+        if let expiry, expiry.time <= pending.time {
+            return (expiry.time, [expiry.item])
         }
         return (pending.time, pending.items)
     }

@@ -49,7 +49,7 @@ extension LeaseModel {
     }
 
     /// The states, and every state reachable from them by silent actions only.
-    private func silentClosure(of states: [ModelState]) -> [ModelState] {
+    func silentClosure(of states: [ModelState]) -> [ModelState] {
         var seen = Set<UInt64>()
         var result: [ModelState] = []
         var work = states

@@ -21,7 +21,7 @@ import Trace
 /// - a `call` event starts a call; a call due while its worker is busy waits and starts when the previous call
 ///   returns, in the same item as that `return`; two calls of one worker due at one instant start in either order;
 /// - an `expire` happens at `(when + 1)` ms before anything else at that instant; same-instant expiries of
-///   different keys may happen in either order (the simulator takes its queue's insertion order: one of them);
+///   different keys happen in one fixed order, the simulator's: cache keys before lease keys, each in `keys:` order;
 /// - when nothing but expiries is left, lease-key expiries still happen and cache-key ones are dropped, except
 ///   those due before the last ghost (``ModelState/ghostHorizonMicroseconds``);
 /// - delays take the `explore` values: each network value for each request, reply and restart notice; each

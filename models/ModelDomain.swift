@@ -1,11 +1,24 @@
 import Scenario
+import Trace
 
 /// Which values the model's delays take.
 public enum ModelDomain: Hashable, Sendable {
     /// Each delay takes each value of the scenario's `explore` lists in turn, so every arrival is one instant and
-    /// the explorer can enumerate every path. (A validation mode that accepts any delay inside the scenario's
-    /// ranges would add a case whose options are whole windows; ``TimeWindow`` already carries them.)
+    /// the explorer can enumerate every path.
     case explore
+    /// Validation of one run: each delay the run drew (named by what it delays, as the simulator's chooser names
+    /// it) is the one value that delay takes, provided it lies inside the scenario's range for it; a delay the
+    /// run did not draw, or drew outside the range, takes the `explore` values instead, so the trace then shows
+    /// the difference at the first event it moves.
+    ///
+    /// Why this and not whole ``TimeWindow``s: the simulator draws delays anywhere in the ranges, and many of its
+    /// arrivals are silent (a reply whose worker only sends its next command), so a trace alone pins a delay only
+    /// through later events; windows narrowed after the fact would lose the correlation between an arrival and
+    /// the timers armed at it. Taking the run's own draw keeps every arrival one instant, and still judges every
+    /// event: the model decides the order of items, the commands, replies, versions and outcomes, and whether the
+    /// delay was one the scenario allows. What it takes on trust is the value of each in-range delay, which is the
+    /// environment's, not the protocol's.
+    case validation(delays: [DelayChoice: Int64])
 }
 
 /// The options of each kind of delay, worked out once per model from the scenario and the domain.
@@ -14,10 +27,12 @@ struct DelayOptions: Hashable, Sendable {
     var network: [TimeWindow]
     /// Origin latencies of loads without a fixed override.
     var origin: [TimeWindow]
+    /// In validation, the run's own delays, each inside its range (see ``ModelDomain/validation(delays:)``).
+    var drawn: [DelayChoice: Int64] = [:]
 
     init(scenario: Scenario, domain: ModelDomain) {
         switch domain {
-        case .explore:
+        case .explore, .validation:
             let explore = scenario.explore
             let networkValues = explore.networkLatenciesMicroseconds.filter(scenario.network.latency.contains)
             network = (networkValues.isEmpty ? ExploreValues.ends(of: scenario.network.latency) : networkValues)
@@ -28,6 +43,29 @@ struct DelayOptions: Hashable, Sendable {
             origin = (originValues.isEmpty ? ExploreValues.ends(of: scenario.origin.latency) : originValues)
                 .map(TimeWindow.init(microseconds:))
         }
+        if case .validation(let delays) = domain {
+            for (choice, value) in delays {
+                let range: LatencyRange
+                switch choice {
+                case .network, .restartNotice: range = scenario.network.latency
+                case .origin: range = scenario.origin.latency
+                case .pause: continue  // one length only: the fault's (``pauses(duration:)``)
+                }
+                if range.contains(value) { drawn[choice] = value }
+            }
+        }
+    }
+
+    /// The options of a network delay (a request, a reply, a restart notice).
+    func network(_ choice: DelayChoice) -> [TimeWindow] {
+        if let value = drawn[choice] { return [TimeWindow(microseconds: value)] }
+        return network
+    }
+
+    /// The options of a ranged origin latency.
+    func origin(_ choice: DelayChoice) -> [TimeWindow] {
+        if let value = drawn[choice] { return [TimeWindow(microseconds: value)] }
+        return origin
     }
 
     /// The lengths a pause of `duration` (its fault's `pause:`) takes.

@@ -69,9 +69,9 @@ extension ModelStep {
             }
             if let arrival = outstanding.message.arrival { ghost(at: arrival.latestMicroseconds) }
             if outstanding.timeoutArmed { ghost(at: outstanding.deadlineMicroseconds) }
-            let delay = cursor.delay(
-                .restartNotice(worker: number, call: call.callNumber, command: outstanding.number),
-                among: model.delays.network)
+            let delayChoice = DelayChoice.restartNotice(
+                worker: number, call: call.callNumber, command: outstanding.number)
+            let delay = cursor.delay(delayChoice, among: model.delays.network(delayChoice))
             outstanding.message = .restartNotice(arrival: state.nowMicroseconds + delay)
             state[worker: number].outstanding = outstanding
         }
@@ -101,9 +101,9 @@ extension ModelStep {
             works.append(.reportReplyLost(worker: worker))
             return
         }
-        let delay = cursor.delay(
-            .network(worker: worker, call: call.callNumber, command: outstanding.number, direction: .reply),
-            among: model.delays.network)
+        let delayChoice = DelayChoice.network(
+            worker: worker, call: call.callNumber, command: outstanding.number, direction: .reply)
+        let delay = cursor.delay(delayChoice, among: model.delays.network(delayChoice))
         let arrival = state.nowMicroseconds + delay
         if let step, workerFault(worker, call: call.callNumber, matching: { kind in
             if case .dropConnection(_, _, let target) = kind { return target == step }

@@ -32,9 +32,9 @@ extension ModelStep {
             precondition(state[worker: worker].outstanding == nil, "ModelStep: w\(worker) sends while waiting")
             call.commandsSent += 1
             state[worker: worker].call = call
-            let delay = cursor.delay(
-                .network(worker: worker, call: call.callNumber, command: call.commandsSent, direction: .request),
-                among: model.delays.network)
+            let delayChoice = DelayChoice.network(
+                worker: worker, call: call.callNumber, command: call.commandsSent, direction: .request)
+            let delay = cursor.delay(delayChoice, among: model.delays.network(delayChoice))
             state[worker: worker].outstanding = OutstandingCommand(
                 command: command, number: call.commandsSent,
                 deadlineMicroseconds: state.nowMicroseconds + model.variant.commandTimeoutMicroseconds,
@@ -48,7 +48,8 @@ extension ModelStep {
             if let fixed = override?.latencyMicroseconds {
                 latency = TimeWindow(microseconds: fixed)
             } else {
-                latency = cursor.delay(.origin(worker: worker, call: call.callNumber), among: model.delays.origin)
+                let choice = DelayChoice.origin(worker: worker, call: call.callNumber)
+                latency = cursor.delay(choice, among: model.delays.origin(choice))
             }
             let load = OriginLoad(
                 worker: worker, call: call.callNumber, key: call.key, version: version,

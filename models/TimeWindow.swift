@@ -1,9 +1,10 @@
 /// An instant, or a delay, known to lie between two bounds, in virtual microseconds, ends included.
 ///
 /// Why windows and not plain instants: the explorer takes each delay from the scenario's `explore` lists, so every
-/// arrival it stores is one instant (`earliest == latest`). A later validation mode, replaying a simulator trace
-/// whose delays may be any value inside the scenario's ranges, can keep an arrival as the whole window the ranges
-/// allow and narrow it when the trace shows the arrival, without a new state representation.
+/// arrival it stores is one instant (`earliest == latest`). A validation mode could keep an arrival as the whole
+/// window the ranges allow and narrow it when the trace shows the arrival. The validation of simulator traces
+/// (``ModelDomain/validation(delays:)``) does not: it takes each delay the run drew, so its windows are points
+/// too, for the reasons given there.
 public struct TimeWindow: Hashable, Sendable, CustomStringConvertible {
     /// The earliest instant (or shortest delay).
     public var earliestMicroseconds: Int64

@@ -25,6 +25,15 @@ public struct ProtocolCheck: Sendable {
     public var explorationLimit: String?
     /// The model's distinct states.
     public var distinctStates: Int
+    /// Implementation to model: how many seeded traces the model accepted (of ``seedsRun``).
+    public var seedTracesAccepted: Int
+    /// The first few seeded traces the model did not accept.
+    public var seedDivergences: [TraceDivergence]
+    /// Model to implementation: replayed paths and the transitions they cover.
+    public var coverage: PathCoverage
+
+    /// The most divergences of seeded traces spelled out (all are counted).
+    public static let divergencesShown = 3
 
     /// The state of a golden trace after a check.
     public enum GoldenStatus: Hashable, Sendable {
@@ -40,7 +49,9 @@ public struct ProtocolCheck: Sendable {
 
     /// Whether everything matched.
     public var passed: Bool {
-        guard seedProblems.isEmpty, expectationDisagreements.isEmpty, explorationLimit == nil else { return false }
+        guard seedProblems.isEmpty, expectationDisagreements.isEmpty, explorationLimit == nil,
+            seedTracesAccepted == seedsRun, coverage.passed
+        else { return false }
         switch golden {
         case .same, .updated: return true
         case .missing, .different: return false
@@ -54,6 +65,28 @@ public struct ProtocolCheck: Sendable {
             lines.append("model: the search stopped early: \(explorationLimit)")
         }
         lines += seedProblems
+        if seedTracesAccepted < seedsRun {
+            let shown =
+                seedDivergences.count < seedsRun - seedTracesAccepted ? " (the first \(seedDivergences.count))" : ""
+            lines.append(
+                "implementation to model: the model accepts \(seedTracesAccepted) of \(seedsRun) seeded traces"
+                    + shown + ":")
+            lines += seedDivergences.map(\.report)
+        }
+        if let limit = coverage.graphLimit {
+            lines.append("model to implementation: the graph is partial: \(limit)")
+        }
+        if coverage.mismatchCount > 0 {
+            lines.append(
+                "model to implementation: \(coverage.mismatchCount) of \(coverage.pathsReplayed) replayed paths differ "
+                    + "(the first \(coverage.mismatches.count)):")
+            lines += coverage.mismatches.map(\.report)
+        }
+        if coverage.transitionsCovered < coverage.transitionsTotal {
+            lines.append(
+                "model to implementation: \(coverage.transitionsTotal - coverage.transitionsCovered) of "
+                    + "\(coverage.transitionsTotal) transitions are on no matching replayed path")
+        }
         switch golden {
         case .same, .updated:
             break
@@ -77,17 +110,26 @@ public struct CheckOptions: Sendable {
     /// Run at most this many seeds per protocol (nil: the scenario's `seeds:`).
     public var seedsMaximum: Int?
 
-    public init(tracesDirectory: String, updateTraces: Bool = false, seedsMaximum: Int? = nil) {
+    /// A deliberate departure of the simulator from the protocol: for the checker's own tests only (a check must
+    /// fail with any but ``SimulationMutation/none``).
+    public var mutation: SimulationMutation
+
+    public init(
+        tracesDirectory: String, updateTraces: Bool = false, seedsMaximum: Int? = nil,
+        mutation: SimulationMutation = .none
+    ) {
         self.tracesDirectory = tracesDirectory
         self.updateTraces = updateTraces
         self.seedsMaximum = seedsMaximum
+        self.mutation = mutation
     }
 }
 
 /// The checks of one scenario.
 public enum ScenarioCheck {
-    /// Checks every protocol of the scenario: the model's verdicts against `expect:`, seeded simulator runs and
-    /// the golden trace.
+    /// Checks every protocol of the scenario: the model's verdicts against `expect:`, seeded simulator runs (each
+    /// trace replayed on the model), model paths replayed on the simulator (every transition covered), and the
+    /// golden trace.
     public static func run(_ scenario: Scenario, options: CheckOptions) throws -> [ProtocolCheck] {
         try scenario.protocols.map { named in
             try check(scenario, named, options: options)
@@ -98,11 +140,15 @@ public enum ScenarioCheck {
         let seeds = min(scenario.seedCount, options.seedsMaximum ?? Int.max)
         var problems: [String] = []
         var golden = ProtocolCheck.GoldenStatus.same
+        var accepted = 0
+        var divergences: [TraceDivergence] = []
         for seed in 0..<UInt64(seeds) {
-            var simulation = Simulation(
-                scenario: scenario, variant: named.variant, chooser: SeededChooser(seed: seed),
-                recording: seed == GoldenTrace.seed)
-            let result = simulation.run()
+            let (result, divergence) = TraceValidation.check(scenario, named, seed: seed, mutation: options.mutation)
+            if let divergence {
+                if divergences.count < ProtocolCheck.divergencesShown { divergences.append(divergence) }
+            } else {
+                accepted += 1
+            }
             if let limit = result.limitReached {
                 problems.append("seed \(seed): \(limit)")
             }
@@ -125,7 +171,8 @@ public enum ScenarioCheck {
                 }
             }
         }
-        let report = Explorer(scenario: scenario, protocol: named).run()
+        let explorer = Explorer(scenario: scenario, protocol: named)
+        let report = explorer.run()
         var held: [PropertyName] = []
         var failed: [(property: PropertyName, counterexample: [TraceEvent])] = []
         for result in report.always {
@@ -136,9 +183,17 @@ public enum ScenarioCheck {
             }
         }
         let disagreements = scenario.expectation(for: named.name).map { report.disagreements(with: $0) } ?? []
+        let counterexamples = report.always.compactMap { result -> ModelPath? in
+            if case .fails(let path) = result.verdict { return path }
+            return nil
+        }
+        let coverage = PathReplay.run(
+            model: explorer.model, graph: explorer.graph(), counterexamples: counterexamples,
+            mutation: options.mutation)
         return ProtocolCheck(
             scenario: scenario.name, protocolName: named.name, seedsRun: seeds, seedProblems: problems,
             golden: golden, held: held, failed: failed, expectationDisagreements: disagreements,
-            explorationLimit: report.limitReached, distinctStates: report.statistics.distinctStates)
+            explorationLimit: report.limitReached, distinctStates: report.statistics.distinctStates,
+            seedTracesAccepted: accepted, seedDivergences: divergences, coverage: coverage)
     }
 }

@@ -3,8 +3,9 @@ import Trace
 /// One item in the simulator's event queue: something due at an instant.
 ///
 /// Ordered by time, then by class (expiries first: a key's deadline passes before anything else that happens at
-/// that instant, on every side, so expiry needs no choice), then by insertion sequence. Items due at the same
-/// instant and class are ordered by the chooser.
+/// that instant, on every side, so expiry needs no choice), then, among expiries, by ``expiryRank`` (a fixed order
+/// of keys the model follows too: cache keys before lease keys, each in the scenario's `keys:` order), then by
+/// insertion sequence. Items due at the same instant and class (expiries aside) are ordered by the chooser.
 struct Scheduled: Comparable {
     /// When it is due, in virtual microseconds.
     var timeMicroseconds: Int64
@@ -14,10 +15,13 @@ struct Scheduled: Comparable {
     var slot: Int32
     /// 0 for expiries, 1 for everything else.
     var priority: UInt8
+    /// For an expiry, its key's place in the fixed order of same-instant expiries; 0 otherwise.
+    var expiryRank: UInt16 = 0
 
     static func < (lhs: Scheduled, rhs: Scheduled) -> Bool {
         if lhs.timeMicroseconds != rhs.timeMicroseconds { return lhs.timeMicroseconds < rhs.timeMicroseconds }
         if lhs.priority != rhs.priority { return lhs.priority < rhs.priority }
+        if lhs.expiryRank != rhs.expiryRank { return lhs.expiryRank < rhs.expiryRank }
         return lhs.sequence < rhs.sequence
     }
 

@@ -19,7 +19,13 @@ import Trace
 ///   with an outstanding command learns of the break one network delay later (`connection-lost`);
 /// - the initial cached values are stored at time 0 with the variant's cache TTL;
 /// - the run ends when nothing but expiries is left; of those, lease expiries (which end orphaned leases) are
-///   still run, cache-key expiries are not (they only say the cache TTL ran out, minutes later).
+///   still run, cache-key expiries are not (they only say the cache TTL ran out, minutes later);
+/// - expiries due at the same instant go in one fixed order, never the chooser's: cache keys before lease keys,
+///   each in the scenario's `keys:` order (the model takes the same order, so its paths replay here);
+/// - a stale item (one that will do nothing: a reply or timeout of a connection that broke or a command that
+///   already ended, a dead origin timer, anything reaching a paused worker) is taken before the other items due
+///   at its instant without asking the chooser: the model has no such item, so a replay of a model path must
+///   not be asked to order it, and it makes nothing wherever it goes.
 public struct Simulation<C: Chooser> {
     /// The scenario.
     public let scenario: Scenario
@@ -27,6 +33,9 @@ public struct Simulation<C: Chooser> {
     public let variant: ProtocolVariant
     /// Whether events are recorded (off for benchmarks: outcomes and counts are still kept).
     public let recording: Bool
+    /// A deliberate departure from the protocol, for the conformance checker's tests only; ``SimulationMutation/none``
+    /// in every real run.
+    public let mutation: SimulationMutation
 
     /// The chooser, with whatever it learned during the run (a recording, a replay's drifts).
     public private(set) var chooser: C
@@ -49,6 +58,8 @@ public struct Simulation<C: Chooser> {
     private var nextWriteIndex = 0
     /// The deadline (ms) of the one expiry item queued per key; see ``scheduleExpiry``.
     private var expiryQueued: [String: Int64] = [:]
+    /// Each key's place in the fixed order of same-instant expiries: cache keys (in `keys:` order), then lease keys.
+    private let expiryRanks: [String: UInt16]
     /// Each worker's faults: their index in the scenario's `faults:` and what they do.
     private let faultsOfWorker: [[WorkerFault]]
     private var redis = SimulatedRedis()
@@ -69,12 +80,22 @@ public struct Simulation<C: Chooser> {
     private var limitReached: String?
 
     /// Prepares a run; ``run()`` carries it out.
-    public init(scenario: Scenario, variant: ProtocolVariant, chooser: C, recording: Bool = true) {
+    public init(
+        scenario: Scenario, variant: ProtocolVariant, chooser: C, recording: Bool = true,
+        mutation: SimulationMutation = .none
+    ) {
         precondition(variant.problems.isEmpty, "Simulation: incoherent variant \(variant): \(variant.problems)")
         self.scenario = scenario
         self.variant = variant
         self.chooser = chooser
         self.recording = recording
+        self.mutation = mutation
+        var expiryRanks: [String: UInt16] = [:]
+        for (index, key) in scenario.keys.enumerated() {
+            expiryRanks[key.key] = UInt16(clamping: index)
+            expiryRanks[Command.leaseKey(of: key.key)] = UInt16(clamping: scenario.keys.count + index)
+        }
+        self.expiryRanks = expiryRanks
         self.workers = Array(repeating: WorkerState(), count: scenario.workerCount + 1)  // index 0 unused
         self.calls = scenario.calls.map {
             CallSpec(atMicroseconds: $0.atMicroseconds, worker: $0.worker, callNumber: $0.callNumber, key: $0.key)
@@ -142,7 +163,7 @@ public struct Simulation<C: Chooser> {
 
     // MARK: - The queue
 
-    private mutating func schedule(_ item: Item, at time: Int64, priority: UInt8 = 1) {
+    private mutating func schedule(_ item: Item, at time: Int64, priority: UInt8 = 1, expiryRank: UInt16 = 0) {
         sequence &+= 1
         let slot: Int32
         if let free = freeSlots.popLast() {
@@ -152,7 +173,9 @@ public struct Simulation<C: Chooser> {
             slot = Int32(items.count)
             items.append(item)
         }
-        queue.insert(Scheduled(timeMicroseconds: time, sequence: sequence, slot: slot, priority: priority))
+        queue.insert(
+            Scheduled(
+                timeMicroseconds: time, sequence: sequence, slot: slot, priority: priority, expiryRank: expiryRank))
         peakQueueLength = max(peakQueueLength, queue.count)
         if priority != 0 { queuedOtherThanExpiries += 1 }
     }
@@ -167,7 +190,7 @@ public struct Simulation<C: Chooser> {
         expiryQueued[key] = deadlineMilliseconds
         schedule(
             .expire(key: key, deadlineMilliseconds: deadlineMilliseconds), at: (deadlineMilliseconds + 1) * 1_000,
-            priority: 0)
+            priority: 0, expiryRank: expiryRanks[key] ?? UInt16.max)
     }
 
     /// An expiry item fires: expires the key if its deadline is this one, or re-queues at its current deadline.
@@ -220,6 +243,14 @@ public struct Simulation<C: Chooser> {
         while let next = queue.min, next.timeMicroseconds == first.timeMicroseconds {
             sameInstant.append(queue.removeMin())
         }
+        // A stale item goes first, unasked: it makes nothing, and the model (which has no such item) could not
+        // answer for it.
+        if let stale = sameInstant.firstIndex(where: { isStale(items[Int($0.slot)]!) }) {
+            for (index, other) in sameInstant.enumerated() where index != stale {
+                queue.insert(other)
+            }
+            return (first.timeMicroseconds, take(sameInstant[stale]))
+        }
         let identities = sameInstant.map { items[Int($0.slot)]!.identity(calls: calls) }
         let chosen = chooser.first(among: identities)
         precondition(sameInstant.indices.contains(chosen), "Chooser picked \(chosen) of \(sameInstant.count)")
@@ -227,6 +258,28 @@ public struct Simulation<C: Chooser> {
             queue.insert(other)
         }
         return (first.timeMicroseconds, take(sameInstant[chosen]))
+    }
+
+    /// Whether handling `item` now would do nothing at all: no event, no state change but dropping it (or
+    /// parking it in a paused worker's inbox, where the model's ``process`` guards find it stale at resume too:
+    /// a worker pauses only before a send or with the origin's answer held, so it waits on no reply or timer).
+    private func isStale(_ item: Item) -> Bool {
+        switch item {
+        case .request(let worker, let epoch, _, _):
+            return workers[worker].epoch != epoch
+        case .reply(let worker, let epoch, let call, let number, _),
+            .connectionLost(let worker, let epoch, let call, let number),
+            .commandTimeout(let worker, let epoch, let call, let number):
+            let state = workers[worker]
+            guard state.paused == nil, state.machine != nil else { return true }
+            return !(state.epoch == epoch && state.callNumber == call && state.outstanding?.number == number)
+        case .originTimer(let worker, let call, let deadline):
+            let state = workers[worker]
+            guard state.paused == nil, let machine = state.machine else { return true }
+            return !(state.callNumber == call && machine.timerDeadlineMicroseconds == deadline)
+        case .callStart, .originAnswer, .resume, .sourceWrite, .expire, .restart:
+            return false
+        }
     }
 
     /// Nothing left but expiries, every call returned.
@@ -260,6 +313,12 @@ public struct Simulation<C: Chooser> {
     /// Counts an event, and records it when recording is on. The event is built only then: with recording off
     /// (the benchmarks) no command or reply is copied into an event nobody keeps.
     private mutating func record(_ actor: Actor, _ kind: @autoclosure () -> EventKind) {
+        if mutation != .none {
+            guard let mutated = mutation.recorded(kind()) else { return }
+            eventCount += 1
+            if recording { events.append(TraceEvent(timeMicroseconds: now, actor: actor, kind: mutated)) }
+            return
+        }
         eventCount += 1
         if recording {
             if events.isEmpty { events.reserveCapacity(calls.count * 8) }
@@ -583,7 +642,8 @@ public struct Simulation<C: Chooser> {
 
     private mutating func carryOut(_ action: Action, worker: Int) {
         switch action {
-        case .send(let command):
+        case .send(let asked):
+            let command = mutation == .none ? asked : mutation.sent(asked)
             let call = workers[worker].callNumber
             let number = workers[worker].commandNumber + 1
             workers[worker].commandNumber = number
@@ -613,6 +673,10 @@ public struct Simulation<C: Chooser> {
             schedule(
                 .originAnswer(worker: worker, call: call, key: key, version: version, fails: override?.fails ?? false),
                 at: now + latency)
+            if mutation == .writeBeforeLoadEnds {
+                let early = workers[worker].machine!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
+                perform(early, worker: worker)
+            }
 
         case .armTimer(let deadline):
             schedule(.originTimer(worker: worker, call: workers[worker].callNumber, deadlineMicroseconds: deadline), at: deadline)

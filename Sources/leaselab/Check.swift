@@ -4,15 +4,20 @@ import Foundation
 import Scenario
 import Trace
 
-/// `leaselab check`: the main job. For every scenario and protocol: the seeded simulator runs and the golden
-/// trace, with one summary table, details for each failure, and an exit status of 0 only when all matched.
+/// `leaselab check`: the main job. For every scenario and protocol: the model's verdicts, the seeded simulator
+/// runs each replayed on the model, model paths replayed on the simulator until every transition is covered, and
+/// the golden trace, with one summary table, details for each failure, and an exit status of 0 only when all
+/// matched.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check every bundled scenario: model verdicts, simulator seeds and golden traces.",
+        abstract: "Check every bundled scenario: model verdicts, conformance both ways, seeds and golden traces.",
         discussion: """
             With no paths, checks every scenarios/*.yaml. For each scenario and protocol it explores the model and \
             matches each property's verdict to the scenario's expect:, runs the simulator \
-            over the scenario's seeds (every run must end with every call returned) and compares the seed-0 trace \
+            over the scenario's seeds (every run must end with every call returned, and every trace must replay on \
+            the model: "traces fit"), replays model paths on the simulator until every transition of the model's \
+            graph lies on a path whose trace the simulator reproduces ("transitions", "paths"; "all" when every \
+            complete path was replayed), and compares the seed-0 trace \
             with traces/<scenario>.<protocol>.trace; a changed trace fails with a unified diff. \
             --update-traces rewrites the golden traces on purpose.
             """)
@@ -113,15 +118,18 @@ struct Check: ParsableCommand {
                 check.failed.isEmpty ? "-" : check.failed.map(\.property.rawValue).joined(separator: " "),
                 check.expectationDisagreements.isEmpty && check.explorationLimit == nil ? "as expected" : "DISAGREES",
                 String(check.distinctStates), String(check.seedsRun),
-                check.seedProblems.isEmpty ? "ok" : "\(check.seedProblems.count) problems", golden,
+                check.seedProblems.isEmpty ? "ok" : "\(check.seedProblems.count) problems",
+                "\(check.seedTracesAccepted)/\(check.seedsRun)",
+                "\(check.coverage.transitionsCovered)/\(check.coverage.transitionsTotal)",
+                String(check.coverage.pathsReplayed) + (check.coverage.replayedInFull ? " all" : ""), golden,
                 check.passed ? "pass" : "FAIL",
             ]
         }
         print(
             TextTable(
                 header: [
-                    "scenario", "protocol", "holds", "fails", "expect", "states", "seeds", "runs", "golden trace",
-                    "result",
+                    "scenario", "protocol", "holds", "fails", "expect", "states", "seeds", "runs", "traces fit",
+                    "transitions", "paths", "golden trace", "result",
                 ], rows: rows
             ).rendered)
         for check in checks where !check.passed {
@@ -150,7 +158,7 @@ struct Check: ParsableCommand {
             let held = check.held.map { quoted($0.rawValue) }.joined(separator: ",")
             let failed = check.failed.map { quoted($0.property.rawValue) }.joined(separator: ",")
             return
-                "{\"scenario\":\(quoted(check.scenario)),\"protocol\":\(quoted(check.protocolName)),\"holds\":[\(held)],\"fails\":[\(failed)],\"states\":\(check.distinctStates),\"seeds\":\(check.seedsRun),\"golden\":\"\(golden)\",\"passed\":\(check.passed),\"failures\":[\(failures)]}"
+                "{\"scenario\":\(quoted(check.scenario)),\"protocol\":\(quoted(check.protocolName)),\"holds\":[\(held)],\"fails\":[\(failed)],\"states\":\(check.distinctStates),\"seeds\":\(check.seedsRun),\"tracesAccepted\":\(check.seedTracesAccepted),\"transitionsCovered\":\(check.coverage.transitionsCovered),\"transitionsTotal\":\(check.coverage.transitionsTotal),\"pathsReplayed\":\(check.coverage.pathsReplayed),\"pathsReplayedInFull\":\(check.coverage.replayedInFull),\"pathMismatches\":\(check.coverage.mismatchCount),\"golden\":\"\(golden)\",\"passed\":\(check.passed),\"failures\":[\(failures)]}"
         }
         let failed = checks.filter { !$0.passed }.count
         print(
