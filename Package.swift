@@ -47,6 +47,10 @@ let package = Package(
         // The hiredis wrapper, and a private redis-server for tests and demos.
         .target(name: "RedisClient", dependencies: ["CHiredis"]),
 
+        // A real server's history: MONITOR lines decoded into the protocol's commands and replayed through the
+        // simulated Redis for the replies and expiries MONITOR does not show.
+        .target(name: "RealRedis", dependencies: ["RedisClient", "LeaseCore", "Simulator", "Trace"]),
+
         // The production API: LeaseCore over a pool of RedisClient connections and a real origin.
         .target(
             name: "LeaseCache",
@@ -90,6 +94,7 @@ let package = Package(
         .testTarget(name: "LeaseModelTests", dependencies: ["LeaseModel", "Scenario", "Trace"]),
         .testTarget(name: "LeaseCoreTests", dependencies: ["LeaseCore", "Trace"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
+        .testTarget(name: "RealRedisTests", dependencies: ["RealRedis", "RedisClient", "LeaseCore", "Simulator", "Trace"]),
         .testTarget(name: "RedisDiffTests", dependencies: ["RedisDiff", "RedisClient", "Simulator", "Trace"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Scenario", "Simulator", "Trace"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "LeaseCore", "Scenario", "Trace"]),

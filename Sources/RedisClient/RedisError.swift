@@ -224,6 +224,10 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
             return "the key may hold another type, or the server is not the Redis version this client expects"
         case .serverRefused(let command, _):
             if command.hasPrefix("AUTH") { return "check the password (and username) given for this server" }
+            if command.hasPrefix("MONITOR") {
+                return "the user needs the monitor permission (ACL SETUSER <user> +monitor), "
+                    + "or run without the MONITOR history"
+            }
             if command.hasPrefix("SELECT") { return "pick a database below the server's `databases` setting" }
             return "check the server's configuration"
         case .connectionBroken, .connectionClosed:

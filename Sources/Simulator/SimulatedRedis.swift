@@ -54,6 +54,16 @@ public struct SimulatedRedis: Sendable {
         floorDivide(nowMicroseconds, 1_000) + ttlMilliseconds
     }
 
+    /// The deadline of `SET ... EX/PX`, or nil where Redis answers "invalid expire time": a TTL that is not
+    /// positive, or one whose milliseconds or deadline overflow 64 bits (Redis 7's `getExpireMillisecondsOrReply`).
+    static func checkedDeadline(ttl: Int, unitMilliseconds: Int64, nowMicroseconds: Int64) -> Int64? {
+        guard ttl > 0 else { return nil }
+        let (milliseconds, overflowed) = Int64(ttl).multipliedReportingOverflow(by: unitMilliseconds)
+        guard !overflowed else { return nil }
+        let (deadline, past) = floorDivide(nowMicroseconds, 1_000).addingReportingOverflow(milliseconds)
+        return past ? nil : deadline
+    }
+
     @inlinable
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
@@ -151,28 +161,24 @@ public struct SimulatedRedis: Sendable {
             return get(key, nowMicroseconds: nowMicroseconds)
 
         case .acquire(let key, let token, let ttl):
-            guard ttl > 0 else { return .error("ERR invalid expire time in 'set' command") }
+            guard let deadline = Self.checkedDeadline(ttl: ttl, unitMilliseconds: 1, nowMicroseconds: nowMicroseconds)
+            else { return .error("ERR invalid expire time in 'set' command") }
             if liveLease(key, nowMicroseconds: nowMicroseconds) != nil {
                 return .null
             }
-            leases[key] = Lease(
-                token: token,
-                deadlineMilliseconds: Self.deadline(ttlMilliseconds: Int64(ttl), nowMicroseconds: nowMicroseconds))
+            leases[key] = Lease(token: token, deadlineMilliseconds: deadline)
             return .ok
 
         case .set(let key, let value, let ttl):
-            guard ttl > 0 else { return .error("ERR invalid expire time in 'set' command") }
+            guard
+                let deadline = Self.checkedDeadline(ttl: ttl, unitMilliseconds: 1_000, nowMicroseconds: nowMicroseconds)
+            else { return .error("ERR invalid expire time in 'set' command") }
             if let guarded = Self.guardedKey(key) {  // never sent by the protocol; kept exact all the same
                 leases[String(guarded)] = Lease(
-                    token: Token(String(decoding: value.bytes, as: UTF8.self)),
-                    deadlineMilliseconds: Self.deadline(
-                        ttlMilliseconds: Int64(ttl) * 1_000, nowMicroseconds: nowMicroseconds))
+                    token: Token(String(decoding: value.bytes, as: UTF8.self)), deadlineMilliseconds: deadline)
                 return .ok
             }
-            entries[key] = Entry(
-                value: value.bytes,
-                deadlineMilliseconds: Self.deadline(
-                    ttlMilliseconds: Int64(ttl) * 1_000, nowMicroseconds: nowMicroseconds))
+            entries[key] = Entry(value: value.bytes, deadlineMilliseconds: deadline)
             return .ok
 
         case .delete(let key):
@@ -196,13 +202,10 @@ public struct SimulatedRedis: Sendable {
             guard let lease = liveLease(key, nowMicroseconds: nowMicroseconds), lease.token == token else {
                 return .integer(0)
             }
-            guard ttl > 0 else {
-                return .error("ERR Error running script: invalid expire time in 'set' command")
-            }
-            entries[key] = Entry(
-                value: value.bytes,
-                deadlineMilliseconds: Self.deadline(
-                    ttlMilliseconds: Int64(ttl) * 1_000, nowMicroseconds: nowMicroseconds))
+            guard
+                let deadline = Self.checkedDeadline(ttl: ttl, unitMilliseconds: 1_000, nowMicroseconds: nowMicroseconds)
+            else { return .error("ERR Error running script: invalid expire time in 'set' command") }
+            entries[key] = Entry(value: value.bytes, deadlineMilliseconds: deadline)
             return .ok
         }
     }

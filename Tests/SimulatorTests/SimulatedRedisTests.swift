@@ -52,6 +52,19 @@ func setEx() {
             == .error("ERR invalid expire time in 'set' command"))
 }
 
+@Test("A TTL whose milliseconds or deadline overflow 64 bits is refused as Redis 7 refuses it, not trapped on")
+func ttlOverflow() {
+    var redis = SimulatedRedis()
+    let invalid = Reply.error("ERR invalid expire time in 'set' command")
+    #expect(redis.execute(.set(key: "k", value: v1, ttlSeconds: Int.max), nowMicroseconds: 0) == invalid)
+    #expect(redis.execute(.set(key: "k", value: v1, ttlSeconds: Int.max / 1_000), nowMicroseconds: 5_000_000) == invalid)
+    #expect(redis.execute(.acquire(key: "k", token: token1, ttlMilliseconds: Int.max), nowMicroseconds: 1_000) == invalid)
+    #expect(
+        redis.execute(.fencedWrite(key: "k", value: v1, token: token1, ttlSeconds: Int.max), nowMicroseconds: 0)
+            == .integer(0), "no lease: the script refuses before it reads the TTL")
+    #expect(redis.peek("k") == nil)
+}
+
 @Test("DEL counts removed keys; an expired key counts 0")
 func delete() {
     var redis = SimulatedRedis()
