@@ -79,12 +79,33 @@ public struct StressReport: Sendable {
         return PropertyName.judgedByStress.map { (property: $0, count: check.findings.counts[$0] ?? 0) }
     }
 
+    /// Why the run is not clean, each reason a few words (`3 single-loader violations`, `history not judged`);
+    /// empty when it is clean.
+    public var uncleanReasons: [String] {
+        var reasons: [String] = []
+        switch history {
+        case .checked:
+            for (property, count) in violationCounts where count > 0 {
+                reasons.append("\(count) \(property.rawValue) violation\(count == 1 ? "" : "s")")
+            }
+        case .off:
+            reasons.append("history not judged")
+        }
+        let errors = calls.count { $0.result.outcome.kind.hasPrefix("error") }
+        if errors > 0 { reasons.append("\(errors) of \(calls.count) calls ended in error") }
+        switch leasesLeft {
+        case .none: reasons.append("leases left unknown")
+        case .some(let left) where !left.isEmpty: reasons.append("\(left.count) lease\(left.count == 1 ? "" : "s") left")
+        case .some: break
+        }
+        if !problems.isEmpty { reasons.append("\(problems.count) problem\(problems.count == 1 ? "" : "s")") }
+        return reasons
+    }
+
     /// Whether the run is clean: every call returned without error, the history was checked and broke nothing,
     /// no lease was left, and nothing went wrong on the way.
     public var isClean: Bool {
-        guard case .checked(let check) = history else { return false }
-        return check.findings.counts.values.allSatisfy { $0 == 0 } && firstFailure == nil && problems.isEmpty
-            && (leasesLeft ?? ["unknown"]).isEmpty
+        uncleanReasons.isEmpty
     }
 }
 

@@ -67,7 +67,10 @@ enum StressOutput {
         for problem in report.problems {
             lines.append("problem: \(problem)")
         }
-        lines.append(report.isClean ? "clean: no violation, no error, no lease left" : "NOT CLEAN")
+        lines.append(
+            report.isClean
+                ? "clean: no violation, no error, no lease left"
+                : "NOT CLEAN: " + report.uncleanReasons.joined(separator: ", "))
         return lines.joined(separator: "\n")
     }
 
