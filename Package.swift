@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "Conformance", dependencies: ["LeaseModel", "Scenario", "Simulator", "Trace"]),
 
         // Simulated against real Redis: the same random command sequences sent to both, every reply compared.
-        .target(name: "RedisDiff", dependencies: ["RedisClient", "Simulator", "Trace", "LeaseCore"]),
+        .target(name: "RedisDiff", dependencies: ["RedisClient", "Simulator", "Trace", "LeaseCore", "LeaseCache"]),
 
         // `leaselab stress`: #4821's race test at scale against a real Redis, its MONITOR history checked for the
         // protocol's properties.
