@@ -177,43 +177,19 @@ public struct StressRun: Sendable {
 
     // MARK: - Calls
 
-    /// Starts every call at once (up to ``StressParameters/callsInFlightMaximum``), call `i` on connection
-    /// `i % connections` through that connection's executor, so its token's worker is its connection.
+    /// Starts every call at once (up to ``StressParameters/callsInFlightMaximum`` in flight), call `i` on
+    /// connection `i % connections` through that connection's executor, so its token's worker is its connection.
+    ///
+    /// Each call is an unstructured task pinned to its connection's thread that files its own record and, when
+    /// calls remain, starts the next one: a task group would wake its parent on the shared pool once per call, a
+    /// thread hop per call that costs this two-core machine about as much as a round trip.
     private func runCalls(cache: LeaseCache, keys: [String], returned: ReturnedCalls) async -> [CallRecord] {
-        let executors = cache.connectionExecutors
-        let calls = parameters.calls
-        let connections = parameters.connections
-        func addCall(_ index: Int, to group: inout TaskGroup<CallRecord>) {
-            let worker = index % connections
-            let token = Token(worker: worker + 1, call: index / connections + 1)
-            // Every worker visits every key: its n-th call takes key (worker + n) mod keys.
-            let key = keys[(worker + index / connections) % keys.count]
-            group.addTask(executorPreference: executors[worker]) {
-                let result = await RecordingOrigin.$callerToken.withValue(token) {
-                    await cache.evictAndReloadResult(key)
-                }
-                return CallRecord(
-                    token: token, key: key, worker: worker + 1, returnMicroseconds: WallClock.nowMicroseconds(),
-                    result: result)
-            }
-        }
-        return await withTaskGroup(of: CallRecord.self) { group in
-            var next = 0
-            while next < min(calls, StressParameters.callsInFlightMaximum) {
-                addCall(next, to: &group)
-                next += 1
-            }
-            var records: [CallRecord] = []
-            records.reserveCapacity(calls)
-            while let record = await group.next() {
-                records.append(record)
-                returned.count.add(1, ordering: .relaxed)
-                if next < calls {
-                    addCall(next, to: &group)
-                    next += 1
-                }
-            }
-            return records
+        let board = CallBoard(
+            calls: parameters.calls, connections: parameters.connections, keys: keys,
+            executors: cache.connectionExecutors, cache: cache, returned: returned)
+        return await withCheckedContinuation { continuation in
+            board.start(
+                inFlight: min(parameters.calls, StressParameters.callsInFlightMaximum), then: continuation)
         }
     }
 
@@ -289,4 +265,77 @@ public struct StressRun: Sendable {
 /// How many calls have returned, shared with the progress reporter.
 final class ReturnedCalls: Sendable {
     let count = Atomic<Int>(0)
+}
+
+/// The calls of a run: which to start next, the records filed so far, and who to tell when the last returns.
+final class CallBoard: Sendable {
+    private struct State {
+        var next = 0
+        var records: [CallRecord] = []
+        var done: CheckedContinuation<[CallRecord], Never>?
+    }
+
+    private let calls: Int
+    private let connections: Int
+    private let keys: [String]
+    private let executors: [any TaskExecutor]
+    private let cache: LeaseCache
+    private let returned: ReturnedCalls
+    private let state = Mutex(State())
+
+    init(
+        calls: Int, connections: Int, keys: [String], executors: [any TaskExecutor], cache: LeaseCache,
+        returned: ReturnedCalls
+    ) {
+        self.calls = calls
+        self.connections = connections
+        self.keys = keys
+        self.executors = executors
+        self.cache = cache
+        self.returned = returned
+        state.withLock { $0.records.reserveCapacity(calls) }
+    }
+
+    /// Starts `inFlight` calls; `done` is resumed with every record once the last call has returned.
+    func start(inFlight: Int, then done: CheckedContinuation<[CallRecord], Never>) {
+        state.withLock { $0.done = done }
+        for _ in 0..<inFlight { startNext() }
+    }
+
+    private func startNext() {
+        let index: Int? = state.withLock { state in
+            guard state.next < calls else { return nil }
+            defer { state.next += 1 }
+            return state.next
+        }
+        guard let index else { return }
+        let worker = index % connections
+        let token = Token(worker: worker + 1, call: index / connections + 1)
+        // Every worker visits every key: its n-th call takes key (worker + n) mod keys.
+        let key = keys[(worker + index / connections) % keys.count]
+        Task(executorPreference: executors[worker]) { [self] in
+            let result = await RecordingOrigin.$callerToken.withValue(token) {
+                await cache.evictAndReloadResult(key)
+            }
+            file(
+                CallRecord(
+                    token: token, key: key, worker: worker + 1, returnMicroseconds: WallClock.nowMicroseconds(),
+                    result: result))
+        }
+    }
+
+    private func file(_ record: CallRecord) {
+        let finished: (CheckedContinuation<[CallRecord], Never>, [CallRecord])? = state.withLock { state in
+            state.records.append(record)
+            guard state.records.count == calls, let done = state.done else { return nil }
+            state.done = nil
+            return (done, state.records)
+        }
+        returned.count.add(1, ordering: .relaxed)
+        if let (done, records) = finished {
+            done.resume(returning: records)
+        } else {
+            startNext()
+        }
+    }
 }
