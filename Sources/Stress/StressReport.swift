@@ -55,10 +55,14 @@ public struct StressReport: Sendable {
         elapsedMicroseconds > 0 ? Double(calls.count) * 1_000_000 / Double(elapsedMicroseconds) : 0
     }
 
-    /// Round trips one call needed, counted from the MONITOR history; nil without one.
-    public var roundTripsPerCall: Double? {
-        guard case .checked(let check) = history, !calls.isEmpty else { return nil }
-        return Double(check.callCommands) / Double(calls.count)
+    /// Commands the calls sent, counted by LeaseCache (`commandsSent`): each one round trip.
+    public var commandsSent: Int
+
+    /// Round trips one call needed: LeaseCache's count of commands sent over the calls. With MONITOR on, the
+    /// history's own count of the call connections' commands is ``HistoryCheck/callCommands``; they agree unless a
+    /// command was sent and the server never executed it.
+    public var roundTripsPerCall: Double {
+        calls.isEmpty ? 0 : Double(commandsSent) / Double(calls.count)
     }
 
     /// How many calls ended with each outcome kind (`fresh`, `stale contended`, `error connection-lost`, ...).

@@ -135,6 +135,7 @@ public struct StressRun: Sendable {
         }
         let calls = await runCalls(cache: cache, keys: keys, returned: returned)
         let ended = WallClock.nowMicroseconds()
+        let commandsSent = cache.commandsSent
         reporter?.cancel()
         let written = writers.stop()
         clientNames.merge(written.clientNames) { first, _ in first }
@@ -172,7 +173,7 @@ public struct StressRun: Sendable {
             latency: LatencySummary(durationsMicroseconds: calls.lazy.map(\.result.durationMicroseconds)),
             originLoads: origin.loadCounts, maximumConcurrentLoads: origin.maximumConcurrentLoads,
             writes: written.writes, refills: written.refills, leasesLeft: leasesLeft, history: history,
-            problems: problems)
+            problems: problems, commandsSent: commandsSent)
     }
 
     // MARK: - Calls

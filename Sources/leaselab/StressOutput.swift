@@ -22,7 +22,7 @@ enum StressOutput {
                 header: ["calls", "calls/s", "round trips/call", "p50", "p90", "p99", "p99.9", "max"],
                 rows: [[
                     String(report.calls.count), String(Int(report.callsPerSecond)),
-                    report.roundTripsPerCall.map { String(format: "%.2f", $0) } ?? "-",
+                    String(format: "%.2f", report.roundTripsPerCall),
                     milliseconds(latency.p50Microseconds), milliseconds(latency.p90Microseconds),
                     milliseconds(latency.p99Microseconds), milliseconds(latency.p999Microseconds),
                     milliseconds(latency.maxMicroseconds),
@@ -51,7 +51,8 @@ enum StressOutput {
             lines.append("history check: off: \(reason)")
         case .checked(let check):
             lines.append(
-                "history check: \(check.events) server events replayed, \(check.dropped) MONITOR lines of other "
+                "history check: \(check.events) server events replayed (the calls' \(check.callCommands) commands "
+                    + "among them; LeaseCache sent \(report.commandsSent)), \(check.dropped) MONITOR lines of other "
                     + "keys dropped; longest lease hold "
                     + "\(milliseconds(check.findings.longestLeaseHoldMicroseconds))")
             lines.append("")
@@ -136,7 +137,8 @@ enum StressOutput {
             "\"monitor\":\(parameters.monitor)",
             "\"elapsedMicroseconds\":\(report.elapsedMicroseconds)",
             "\"callsPerSecond\":\(String(format: "%.1f", report.callsPerSecond))",
-            "\"roundTripsPerCall\":\(report.roundTripsPerCall.map { String(format: "%.3f", $0) } ?? "null")",
+            "\"commandsSent\":\(report.commandsSent)",
+            "\"roundTripsPerCall\":\(String(format: "%.3f", report.roundTripsPerCall))",
         ]
         let latency = report.latency
         fields.append(
@@ -171,6 +173,7 @@ enum StressOutput {
             }.joined(separator: ",")
             fields.append(
                 "\"history\":{\"checked\":true,\"events\":\(check.events),\"dropped\":\(check.dropped),"
+                    + "\"callCommands\":\(check.callCommands),"
                     + "\"leaseHoldBoundMicroseconds\":\(check.bounds.leaseHoldMicroseconds),"
                     + "\"callLatencyBoundMicroseconds\":\(check.bounds.callLatencyMicroseconds),"
                     + "\"longestLeaseHoldMicroseconds\":\(check.findings.longestLeaseHoldMicroseconds),"

@@ -47,6 +47,7 @@ import Trace
         #expect(kinds["fresh", default: 0] > 0)
         #expect(report.writes > 0)
         #expect(check.callCommands >= 10_000, "at least one command per call")
+        #expect(check.callCommands == report.commandsSent, "the history and LeaseCache count the same round trips")
         #expect(report.maximumConcurrentLoads.allSatisfy { $0.loads == 1 })
         // The bounds are not asserted: on a loaded machine a holder's continuation can wait behind its
         // connection's queued calls for longer than the model's 2 s lease-hold bound, and the report says so.
