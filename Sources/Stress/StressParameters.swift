@@ -5,8 +5,11 @@ import Trace
 public struct StressParameters: Sendable {
     /// The preset whose knobs the calls run.
     public var preset: Preset
-    /// `evictAndReload` calls, all started at once (up to ``callsInFlightMaximum`` in flight).
+    /// `evictAndReload` calls.
     public var calls: Int
+    /// How many calls are in flight at once: the first `inFlight` start together, and each return starts the
+    /// next. Default 10,000, #4821's race test; at most ``callsInFlightMaximum``.
+    public var inFlight: Int
     /// Redis connections the calls are spread over; call `i` runs on connection `i % connections`.
     public var connections: Int
     /// Keys the calls are spread over, round robin: `race:0`, `race:1`, ...
@@ -27,12 +30,13 @@ public struct StressParameters: Sendable {
     public var callLatencyBoundMicroseconds: Int64?
 
     public init(
-        preset: Preset = .pr4821, calls: Int = 10_000, connections: Int = 16, keys: Int = 8, writers: Int = 2,
+        preset: Preset = .pr4821, calls: Int = 10_000, inFlight: Int = 10_000, connections: Int = 16, keys: Int = 8, writers: Int = 2,
         writeIntervalMicroseconds: Int64 = 5_000, originLatencyMicroseconds: Int64 = 1_000, monitor: Bool = true,
         keyPrefix: String, leaseHoldBoundMicroseconds: Int64? = nil, callLatencyBoundMicroseconds: Int64? = nil
     ) {
         self.preset = preset
         self.calls = calls
+        self.inFlight = inFlight
         self.connections = connections
         self.keys = keys
         self.writers = writers
@@ -51,8 +55,8 @@ public struct StressParameters: Sendable {
     public static let keysMaximum = 100_000
     public static let writersMaximum = 64
     public static let originLatencyMaximumMicroseconds: Int64 = 60_000_000
-    /// Calls in flight at once: beyond this a new call starts when one returns, so a huge run keeps its memory.
-    public static let callsInFlightMaximum = 100_000
+    /// The most calls in flight at once: each is a task with its own frame, and a huge run must keep its memory.
+    public static let callsInFlightMaximum = 1_000_000
     /// MONITOR lines kept per call (a contended call sends 2 commands, a fresh one 4, a writer's write up to 4);
     /// beyond the capacity the monitor records an overflow and the history check says it is incomplete.
     public static let monitorLinesPerCall = 8
@@ -62,6 +66,9 @@ public struct StressParameters: Sendable {
     public var problems: [String] {
         var found: [String] = []
         if !(1...Self.callsMaximum).contains(calls) { found.append("--calls must be 1 to \(Self.callsMaximum)") }
+        if !(1...Self.callsInFlightMaximum).contains(inFlight) {
+            found.append("--in-flight must be 1 to \(Self.callsInFlightMaximum)")
+        }
         if !(1...Self.connectionsMaximum).contains(connections) {
             found.append("--connections must be 1 to \(Self.connectionsMaximum)")
         }

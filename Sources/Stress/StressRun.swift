@@ -178,8 +178,9 @@ public struct StressRun: Sendable {
 
     // MARK: - Calls
 
-    /// Starts every call at once (up to ``StressParameters/callsInFlightMaximum`` in flight), call `i` on
-    /// connection `i % connections` through that connection's executor, so its token's worker is its connection.
+    /// Starts the first ``StressParameters/inFlight`` calls at once and each next one as a call returns; call `i`
+    /// runs on connection `i % connections` through that connection's executor, so its token's worker is its
+    /// connection.
     ///
     /// Each call is an unstructured task pinned to its connection's thread that files its own record and, when
     /// calls remain, starts the next one: a task group would wake its parent on the shared pool once per call, a
@@ -190,7 +191,7 @@ public struct StressRun: Sendable {
             executors: cache.connectionExecutors, cache: cache, returned: returned)
         return await withCheckedContinuation { continuation in
             board.start(
-                inFlight: min(parameters.calls, StressParameters.callsInFlightMaximum), then: continuation)
+                inFlight: min(parameters.calls, parameters.inFlight), then: continuation)
         }
     }
 

@@ -27,8 +27,11 @@ struct StressCommand: AsyncParsableCommand {
     @Option(help: "The protocol preset: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
     var preset = Preset.pr4821.rawValue
 
-    @Option(help: "evictAndReload calls, all started at once.")
+    @Option(help: "evictAndReload calls.")
     var calls = 10_000
+
+    @Option(help: "Calls in flight at once: the first start together, each return starts the next.")
+    var inFlight = 10_000
 
     @Option(help: "Redis connections the calls are spread over.")
     var connections = 16
@@ -104,7 +107,8 @@ struct StressCommand: AsyncParsableCommand {
     /// The parameters the flags stand for; a bad duration throws a ValidationError naming its flag.
     private func parameters(keyPrefix: String) throws -> StressParameters {
         StressParameters(
-            preset: Preset(rawValue: preset) ?? .pr4821, calls: calls, connections: connections, keys: keys,
+            preset: Preset(rawValue: preset) ?? .pr4821, calls: calls, inFlight: inFlight, connections: connections,
+            keys: keys,
             writers: writers, writeIntervalMicroseconds: try Self.duration(writeInterval, flag: "--write-interval"),
             originLatencyMicroseconds: try Self.duration(originLatency, flag: "--origin-latency"), monitor: monitor,
             keyPrefix: keyPrefix,

@@ -6,7 +6,8 @@ import Trace
 /// The words of `leaselab stress`: a short heading, a few small tables, then each violation with its events.
 enum StressOutput {
     static func heading(_ parameters: StressParameters, endpoint: String) -> String {
-        "leaselab stress: \(parameters.preset.rawValue), \(parameters.calls) calls, \(parameters.connections) "
+        "leaselab stress: \(parameters.preset.rawValue), \(parameters.calls) calls (\(min(parameters.calls, parameters.inFlight)) "
+            + "in flight), \(parameters.connections) "
             + "connections, \(parameters.keys) keys, \(parameters.writers) writers, origin "
             + "\(DurationText.format(parameters.originLatencyMicroseconds)), MONITOR "
             + "\(parameters.monitor ? "on" : "off"), redis \(endpoint), key prefix \(parameters.keyPrefix)"
@@ -130,6 +131,7 @@ enum StressOutput {
             "\"redis\":\(quoted(report.endpoint))",
             "\"keyPrefix\":\(quoted(parameters.keyPrefix))",
             "\"calls\":\(report.calls.count)",
+            "\"inFlight\":\(parameters.inFlight)",
             "\"connections\":\(parameters.connections)",
             "\"keys\":\(parameters.keys)",
             "\"writers\":\(parameters.writers)",
