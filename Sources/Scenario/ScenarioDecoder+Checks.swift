@@ -118,7 +118,7 @@ extension ScenarioDecoder {
 
     // MARK: - Expectations
 
-    /// `expect: {<protocol>: {fail: [...], hold: [...]}}`, protocols from `protocols:`.
+    /// `expect: {<protocol>: {fail: [...], hold: [...], reach: [...]}}`, protocols from `protocols:`.
     mutating func decodeExpectations(_ node: YAMLNode, protocols: [NamedVariant]?) -> [Expectation]? {
         guard let fields = mapping(node, "expect") else { return nil }
         let names = protocols?.map(\.name)
@@ -132,7 +132,7 @@ extension ScenarioDecoder {
                 clean = false
                 continue
             }
-            guard let verdicts = self.fields(entry.value, "expect entry", known: ["fail", "hold"]) else {
+            guard let verdicts = self.fields(entry.value, "expect entry", known: ["fail", "hold", "reach"]) else {
                 clean = false
                 continue
             }
@@ -140,7 +140,9 @@ extension ScenarioDecoder {
             if let node = verdicts.present("fail") { fail = properties(node, "fail") }
             var hold: [PropertyName]? = []
             if let node = verdicts.present("hold") { hold = properties(node, "hold") }
-            guard let fail, let hold else {
+            var reach: [SometimesProperty]? = []
+            if let node = verdicts.present("reach") { reach = properties(node, "reach", of: "sometimes property") }
+            guard let fail, let hold, let reach else {
                 clean = false
                 continue
             }
@@ -149,18 +151,20 @@ extension ScenarioDecoder {
                        "'\(property.rawValue)' is in both fail and hold; keep it in one")
                 clean = false
             }
-            result.append(Expectation(protocolName: entry.key, fail: fail, hold: hold))
+            result.append(Expectation(protocolName: entry.key, fail: fail, hold: hold, reach: reach))
         }
         return clean ? result : nil
     }
 
-    /// A list of distinct property names.
-    private mutating func properties(_ node: YAMLNode, _ what: String) -> [PropertyName]? {
-        guard let items = sequence(node, what, limit: PropertyName.allCases.count * 2) else { return nil }
-        var result: [PropertyName] = []
+    /// A list of distinct property names (`always` ones, or `sometimes` ones for `reach`).
+    private mutating func properties<Property: RawRepresentable & CaseIterable & Equatable>(
+        _ node: YAMLNode, _ what: String, of kind: String = "property"
+    ) -> [Property]? where Property.RawValue == String {
+        guard let items = sequence(node, what, limit: Property.allCases.count * 2) else { return nil }
+        var result: [Property] = []
         var clean = true
         for item in items {
-            guard let property: PropertyName = choice(item, "property") else {
+            guard let property: Property = choice(item, kind) else {
                 clean = false
                 continue
             }

@@ -148,7 +148,11 @@ struct Explore: ParsableCommand {
                 || (expectation?.hold.contains(result.property) == true && result.verdict.word != "holds")
             return result.verdict.word + (disagrees ? "!" : "")
         }
-        return [report.scenarioName, report.protocolName] + cells + report.sometimes.map(\.verdict.word)
+        let reached = report.sometimes.map { result -> String in
+            let disagrees = expectation?.reach.contains(result.property) == true && result.verdict.word != "reached"
+            return result.verdict.word + (disagrees ? "!" : "")
+        }
+        return [report.scenarioName, report.protocolName] + cells + reached
             + [String(report.statistics.distinctStates) + (report.limitReached == nil ? "" : "+")]
     }
 
