@@ -10,13 +10,17 @@ extension ScenarioDecoder {
     mutating func decodeExplore(
         _ node: YAMLNode?, network: NetworkSettings?, origin: OriginSettings?, faults: [Fault]?
     ) -> ExploreValues? {
-        let pauses = (faults ?? []).compactMap { fault -> Int64? in
+        let pauses = (faults ?? []).compactMap { fault -> LatencyRange? in
             switch fault.kind {
             case .pause(_, _, let length, _): return length
             case .loseReply, .dropConnection, .restartRedis: return nil
             }
         }
-        let pauseRange = pauses.min().map { LatencyRange(minMicroseconds: $0, maxMicroseconds: pauses.max() ?? $0) }
+        // The span of every pause's range: explored lengths lie inside it (each pause then tries those inside its
+        // own range, or its ends when none is).
+        let pauseRange = pauses.map(\.minMicroseconds).min().map {
+            LatencyRange(minMicroseconds: $0, maxMicroseconds: pauses.map(\.maxMicroseconds).max() ?? $0)
+        }
         var explore = ExploreValues(
             networkLatenciesMicroseconds: ExploreValues.ends(of: (network ?? .standard).latency),
             originLatenciesMicroseconds: ExploreValues.ends(of: (origin ?? .standard).latency),
