@@ -215,7 +215,7 @@ struct BenchCache: AsyncParsableCommand {
         group.wait()
         let elapsed = ContinuousClock.now - start
         if let failure = failures.first {
-            throw ValidationError("bare loop failed: \(failure)")
+            throw runProblem("bare loop failed: \(failure)")
         }
         return Double(keys.count) / elapsed.seconds
     }
@@ -262,7 +262,7 @@ struct BenchCache: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - start
         if errors > 0 {
-            throw ValidationError("LeaseCache run had \(errors) error outcomes; is the server healthy?")
+            throw runProblem("LeaseCache run had \(errors) error outcomes; is the server healthy?")
         }
         return Double(keys.count) / elapsed.seconds
     }

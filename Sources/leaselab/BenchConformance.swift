@@ -32,7 +32,7 @@ struct BenchConformance: ParsableCommand {
         #if DEBUG
         print("warning: a debug build; benchmark figures mean little. Use: scripts/leaselab bench conformance")
         #endif
-        let loaded = try loadScenarios()
+        let loaded = try ScenarioFiles.load(ScenarioFiles.resolve([scenarios]))
         print("leaselab bench conformance: \(loaded.count) scenarios in \(scenarios)/, \(seeds) seeds each, best of \(rounds)")
         let workload = ConformanceBenchmark.workload(loaded, seedsPerProtocol: seeds)
         var best: ConformanceBenchmark.Figures?
@@ -72,11 +72,5 @@ struct BenchConformance: ParsableCommand {
                     ],
                 ]
             ).rendered)
-    }
-
-    private func loadScenarios() throws -> [Scenario] {
-        let entries = try FileManager.default.contentsOfDirectory(atPath: scenarios).filter { $0.hasSuffix(".yaml") }
-        guard !entries.isEmpty else { throw ValidationError("no .yaml scenarios in \(scenarios)/") }
-        return try entries.sorted().map { try ScenarioLoader.load(path: scenarios + "/" + $0) }
     }
 }

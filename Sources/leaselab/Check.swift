@@ -49,18 +49,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let files = try scenarioFiles()
-        var scenarios: [Scenario] = []
-        var invalid = false
-        for file in files {
-            do {
-                scenarios.append(try ScenarioLoader.load(path: file))
-            } catch {
-                printError(error.description)
-                invalid = true
-            }
-        }
-        if invalid { throw ExitCode.scenarioInvalid }
+        let scenarios = try ScenarioFiles.load(ScenarioFiles.resolve(paths))
 
         let options = CheckOptions(tracesDirectory: traces, updateTraces: updateTraces, seedsMaximum: seedsMaximum)
         let start = ContinuousClock.now
@@ -80,28 +69,6 @@ struct Check: ParsableCommand {
         if checks.contains(where: { !$0.passed }) || !knobProblems.isEmpty {
             throw ExitCode.checkFailed
         }
-    }
-
-    /// The scenario files named, directories expanded to their `.yaml` files, sorted.
-    private func scenarioFiles() throws -> [String] {
-        let named = paths.isEmpty ? ["scenarios"] : paths
-        var files: [String] = []
-        for path in named {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("\(path): no such file or directory; name scenario files or a directory of them")
-            }
-            if isDirectory.boolValue {
-                let entries = try FileManager.default.contentsOfDirectory(atPath: path)
-                files += entries.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
-                    path + "/" + $0
-                }
-            } else {
-                files.append(path)
-            }
-        }
-        guard !files.isEmpty else { throw ValidationError("no scenario files in \(named.joined(separator: ", "))") }
-        return files
     }
 
     private func printText(_ checks: [ProtocolCheck], knobProblems: [String], seconds: Double) {
