@@ -68,6 +68,10 @@ public struct HistoryChecker: Sendable {
         public var longestLeaseHoldMicroseconds: Int64
         /// Leases the history shows still held when every call had returned, as lease keys.
         public var leasesLeft: [String]
+        /// Calls whose outcome the replayed history contradicts (``replayDisagreements(_:)``): zero when the
+        /// replay can be trusted; the first few as lines.
+        public var disagreementCount: Int = 0
+        public var disagreements: [String] = []
     }
 
     /// How many violations of one property are kept with their context (STYLE 10): the rest are counted only.
@@ -76,9 +80,12 @@ public struct HistoryChecker: Sendable {
     public static let contextEventsEachSide = 3
 
     public let bounds: Bounds
+    /// Whether the calls take a lease: what their acquires in the history must look like.
+    public let lock: Lock
 
-    public init(bounds: Bounds) {
+    public init(bounds: Bounds, lock: Lock = .lease) {
         self.bounds = bounds
+        self.lock = lock
     }
 
     /// Judges every property on `input`.
@@ -88,10 +95,12 @@ public struct HistoryChecker: Sendable {
         let leases = replayLeasesAndValues(input, into: &findings)
         checkLeases(leases, input: input, into: &findings)
         checkLatency(input, into: &findings)
-        return findings.finished(
+        var result = findings.finished(
             longestLeaseHoldMicroseconds: leases.map { ($0.endMicroseconds ?? input.endServerMicroseconds)
                 - $0.startMicroseconds }.max() ?? 0,
             leasesLeft: leases.filter { $0.leftBehind }.map { Command.leaseKey(of: $0.key) }.sorted())
+        (result.disagreementCount, result.disagreements) = replayDisagreements(input)
+        return result
     }
 
     // MARK: - single-loader

@@ -88,9 +88,12 @@ public struct StressReport: Sendable {
     public var uncleanReasons: [String] {
         var reasons: [String] = []
         switch history {
-        case .checked:
+        case .checked(let check):
             for (property, count) in violationCounts where count > 0 {
                 reasons.append("\(count) \(property.rawValue) violation\(count == 1 ? "" : "s")")
+            }
+            if check.findings.disagreementCount > 0 {
+                reasons.append("the replay contradicts \(check.findings.disagreementCount) calls' outcomes")
             }
         case .off:
             reasons.append("history not judged")

@@ -149,7 +149,7 @@ public struct StressRun: Sendable {
             history = Self.judge(
                 monitor.finish(), keyPrefix: prefix, calls: calls, loads: origin.loads, clockOffset: clockOffset,
                 endServerMicroseconds: clockOffset.serverMicroseconds(ofClient: quiet), clientNames: clientNames,
-                bounds: parameters.bounds)
+                bounds: parameters.bounds, lock: parameters.variant.lock)
         } else {
             history = .off(reason: "MONITOR off (--no-monitor): outcomes and origin loads only, no history check")
         }
@@ -202,7 +202,7 @@ public struct StressRun: Sendable {
     static func judge(
         _ record: MonitorRecord, keyPrefix: String, calls: [CallRecord], loads: [RecordingOrigin.Load],
         clockOffset: ClockOffset, endServerMicroseconds: Int64, clientNames: [String: String],
-        bounds: HistoryChecker.Bounds
+        bounds: HistoryChecker.Bounds, lock: Lock
     ) -> StressReport.HistoryResult {
         switch record.ending {
         case .failed(let error):
@@ -230,7 +230,7 @@ public struct StressRun: Sendable {
         let input = HistoryChecker.Input(
             events: replay.events, calls: calls, loads: loads, clockOffset: clockOffset,
             endServerMicroseconds: endServerMicroseconds, clientNames: clientNames)
-        let findings = HistoryChecker(bounds: bounds).check(input)
+        let findings = HistoryChecker(bounds: bounds, lock: lock).check(input)
         let callCommands = history.entries.count { clientNames[$0.client] == nil }
         return .checked(
             StressReport.HistoryCheck(

@@ -64,6 +64,11 @@ enum StressOutput {
                         [$0.property.rawValue, String($0.count), judgedFrom($0.property, bounds: check.bounds)]
                     }
                 ).rendered)
+            lines.append(
+                check.findings.disagreementCount == 0
+                    ? "replay: agrees with every call's outcome (each acquire's replayed reply fits its call)"
+                    : "replay: contradicts \(check.findings.disagreementCount) calls' outcomes, so the verdicts above are suspect:")
+            for line in check.findings.disagreements { lines.append("  \(line)") }
             lines.append(contentsOf: violationBlocks(check, shown: violationsShown))
         }
         for problem in report.problems {
@@ -179,6 +184,7 @@ enum StressOutput {
                     + "\"leaseHoldBoundMicroseconds\":\(check.bounds.leaseHoldMicroseconds),"
                     + "\"callLatencyBoundMicroseconds\":\(check.bounds.callLatencyMicroseconds),"
                     + "\"longestLeaseHoldMicroseconds\":\(check.findings.longestLeaseHoldMicroseconds),"
+                    + "\"replayDisagreements\":\(check.findings.disagreementCount),"
                     + "\"violationCounts\":{\(counts)},\"violationsKeptPerProperty\":\(HistoryChecker.keptPerPropertyMaximum),"
                     + "\"violations\":[\(violations)]}")
         }

@@ -176,4 +176,31 @@ import Trace
         #expect(findings.counts[.singleLoader] == HistoryChecker.keptPerPropertyMaximum + 49)
         #expect(findings.violations.count == HistoryChecker.keptPerPropertyMaximum)
     }
+
+    @Test func theReplayIsCheckedAgainstTheCallsOutcomes() {
+        // w1.1 reloaded (its acquire OK): agrees. w2.1 says contended, but the replay answered its acquire OK;
+        // w3.1 says fresh but never acquired; w4.1 ended in an error: not judged.
+        let events = Self.cleanReload + [
+            Self.exec(20, "c2", .acquire(key: "k", token: Token("w2.1"), ttlMilliseconds: 5_000), .ok),
+        ]
+        let findings = Self.check(
+            events,
+            calls: [
+                Self.call("w1.1", returnedAt: 15),
+                Self.call("w2.1", returnedAt: 21, outcome: .stale(CacheValue(version: 2), .contended)),
+                Self.call("w3.1", returnedAt: 22),
+                Self.call("w4.1", returnedAt: 23, outcome: .error(.connectionLost)),
+            ])
+        #expect(findings.disagreementCount == 2)
+        #expect(findings.disagreements == [
+            "w2.1 returned stale v2 contended but the replayed history has its acquire answered OK (expected nil)",
+            "w3.1 returned fresh v2 but the replayed history has no acquire of it (expected OK)",
+        ])
+        // Without a lease no call acquires, and a fresh call without an acquire is right.
+        let unlocked = HistoryChecker(bounds: Self.bounds, lock: .none).check(
+            HistoryChecker.Input(
+                events: [Self.exec(10, "c1", .get(key: "k"), .null)], calls: [Self.call("w3.1", returnedAt: 22)],
+                loads: [], clockOffset: .zero, endServerMicroseconds: Self.ms(100)))
+        #expect(unlocked.disagreementCount == 0)
+    }
 }

@@ -48,6 +48,7 @@ import Trace
         #expect(report.writes > 0)
         #expect(check.callCommands >= 10_000, "at least one command per call")
         #expect(check.callCommands == report.commandsSent, "the history and LeaseCache count the same round trips")
+        #expect(check.findings.disagreementCount == 0, "\(check.findings.disagreements)")
         #expect(report.maximumConcurrentLoads.allSatisfy { $0.loads == 1 })
         // The bounds are not asserted: on a loaded machine a holder's continuation can wait behind its
         // connection's queued calls for longer than the model's 2 s lease-hold bound, and the report says so.
@@ -59,6 +60,7 @@ import Trace
         let report = try await Self.run(.preReview, on: server)
         let check = try #require(Self.check(report), "history not checked: \(report.history)")
         #expect(check.findings.counts[.singleLoader, default: 0] > 0)
+        #expect(check.findings.disagreementCount == 0, "\(check.findings.disagreements)")
         let first = try #require(check.findings.violations.first { $0.property == .singleLoader })
         #expect(first.summary.contains("started loading \(first.key)"))
         #expect(first.summary.contains("was in flight"))
