@@ -76,8 +76,13 @@ import Trace
         let running = Task {
             try await Self.run(.pr4821, calls: 50_000, on: server)
         }
-        // Let the run get going, then kill the server under it.
-        try await Task.sleep(for: .milliseconds(300))
+        // Kill the server under the run once its calls are going: the keys are seeded just before the first call.
+        let watcher = try server.makeConnection()
+        while try watcher.send("EXISTS", "stress-test:race:0").integer(command: "EXISTS") == 0 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        watcher.close()
+        try await Task.sleep(for: .milliseconds(100))
         server.kill()
         let report = try await running.value
         #expect(report.calls.count == 50_000, "every call returned")
