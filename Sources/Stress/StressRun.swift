@@ -37,7 +37,20 @@ public struct StressRun: Sendable {
         public var elapsedMicroseconds: Int64
     }
 
-    /// How often ``run(logger:progress:)`` reports progress.
+    /// Something to do at a known point of the run, on the connection thread of the call that reaches it: for
+    /// tests that break the server mid-run (a sleep would race a run that can finish first on a loaded machine).
+    public struct MidRun: Sendable {
+        /// When this many calls have returned.
+        public var afterCalls: Int
+        public var action: @Sendable () -> Void
+
+        public init(afterCalls: Int, action: @escaping @Sendable () -> Void) {
+            self.afterCalls = afterCalls
+            self.action = action
+        }
+    }
+
+    /// How often ``run(logger:progress:midRun:)`` reports progress.
     public static let progressIntervalMicroseconds: Int64 = 1_000_000
 
     /// Runs the calls and the writers, then judges the history.
@@ -47,7 +60,8 @@ public struct StressRun: Sendable {
     /// says the history check is off and why, and names the server.
     public func run(
         logger: Logger = Logger(label: "leaselab.stress"),
-        progress: (@Sendable (Progress) -> Void)? = nil
+        progress: (@Sendable (Progress) -> Void)? = nil,
+        midRun: MidRun? = nil
     ) async throws(StressError) -> StressReport {
         if let problem = parameters.problems.first { throw .badParameters(problem) }
         let endpoint = "\(host):\(port)"
@@ -133,7 +147,7 @@ public struct StressRun: Sendable {
                 }
             }
         }
-        let calls = await runCalls(cache: cache, keys: keys, returned: returned)
+        let calls = await runCalls(cache: cache, keys: keys, returned: returned, midRun: midRun)
         let ended = WallClock.nowMicroseconds()
         let commandsSent = cache.commandsSent
         reporter?.cancel()
@@ -185,10 +199,12 @@ public struct StressRun: Sendable {
     /// Each call is an unstructured task pinned to its connection's thread that files its own record and, when
     /// calls remain, starts the next one: a task group would wake its parent on the shared pool once per call, a
     /// thread hop per call that costs this two-core machine about as much as a round trip.
-    private func runCalls(cache: LeaseCache, keys: [String], returned: ReturnedCalls) async -> [CallRecord] {
+    private func runCalls(cache: LeaseCache, keys: [String], returned: ReturnedCalls, midRun: MidRun?) async
+        -> [CallRecord]
+    {
         let board = CallBoard(
             calls: parameters.calls, connections: parameters.connections, keys: keys,
-            executors: cache.connectionExecutors, cache: cache, returned: returned)
+            executors: cache.connectionExecutors, cache: cache, returned: returned, midRun: midRun)
         return await withCheckedContinuation { continuation in
             board.start(
                 inFlight: min(parameters.calls, parameters.inFlight), then: continuation)
@@ -286,13 +302,14 @@ final class CallBoard: Sendable {
     private let executors: [any TaskExecutor]
     private let cache: LeaseCache
     private let returned: ReturnedCalls
+    private let midRun: StressRun.MidRun?
     private let next = Atomic<Int>(0)
     private let filed: [Filed]
     private let done = Mutex<CheckedContinuation<[CallRecord], Never>?>(nil)
 
     init(
         calls: Int, connections: Int, keys: [String], executors: [any TaskExecutor], cache: LeaseCache,
-        returned: ReturnedCalls
+        returned: ReturnedCalls, midRun: StressRun.MidRun?
     ) {
         self.calls = calls
         self.connections = connections
@@ -300,6 +317,7 @@ final class CallBoard: Sendable {
         self.executors = executors
         self.cache = cache
         self.returned = returned
+        self.midRun = midRun
         self.filed = (0..<connections).map { _ in Filed() }
     }
 
@@ -331,6 +349,7 @@ final class CallBoard: Sendable {
     private func file(_ record: CallRecord, worker: Int) {
         filed[worker].records.withLock { $0.append(record) }
         let count = returned.count.add(1, ordering: .acquiringAndReleasing).newValue
+        if let midRun, count == midRun.afterCalls { midRun.action() }
         guard count == calls else {
             startNext()
             return

@@ -73,18 +73,12 @@ import Trace
     @Test func aServerKilledMidRunGivesAClearReportNotAHang() async throws {
         let server = try RedisServerProcess()
         defer { server.stop() }
-        let running = Task {
-            try await Self.run(.pr4821, calls: 50_000, on: server)
-        }
-        // Kill the server under the run once its calls are going: the keys are seeded just before the first call.
-        let watcher = try server.makeConnection()
-        while try watcher.send("EXISTS", "stress-test:race:0").integer(command: "EXISTS") == 0 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        watcher.close()
-        try await Task.sleep(for: .milliseconds(100))
-        server.kill()
-        let report = try await running.value
+        // Kill the server under the run when 1,000 of its 50,000 calls have returned.
+        let run = StressRun(
+            host: server.host, port: server.port,
+            parameters: StressParameters(calls: 50_000, keyPrefix: "stress-test:"))
+        let report = try await run.run(
+            logger: Self.quietLogger(), midRun: StressRun.MidRun(afterCalls: 1_000) { server.kill() })
         #expect(report.calls.count == 50_000, "every call returned")
         let failure = try #require(report.firstFailure)
         #expect(failure.contains(server.description), "the failure names the server: \(failure)")
