@@ -71,8 +71,8 @@ struct StressCommand: AsyncParsableCommand {
         if let problem = try parameters(keyPrefix: "leaselab:stress:check:").problems.first {
             throw ValidationError(problem)
         }
-        guard (0...HistoryCheckerLimits.kept).contains(violations) else {
-            throw ValidationError("--violations must be 0 to \(HistoryCheckerLimits.kept)")
+        guard (0...HistoryChecker.keptPerPropertyMaximum).contains(violations) else {
+            throw ValidationError("--violations must be 0 to \(HistoryChecker.keptPerPropertyMaximum)")
         }
     }
 
@@ -122,9 +122,4 @@ struct StressCommand: AsyncParsableCommand {
         case .failure(let error): throw ValidationError("\(flag): \(error.message)")
         }
     }
-}
-
-/// The history checker's bound on kept violations, under a name the CLI can show.
-enum HistoryCheckerLimits {
-    static let kept = HistoryChecker.keptPerPropertyMaximum
 }
