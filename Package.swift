@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // System libraries. No `pkgConfig:`: hiredis's pkg-config file adds -D_FILE_OFFSET_BITS=64, which SwiftPM
@@ -75,12 +76,23 @@ let package = Package(
         // Simulated against real Redis: the same random command sequences sent to both, every reply compared.
         .target(name: "RedisDiff", dependencies: ["RedisClient", "Simulator", "Trace", "LeaseCore", "LeaseCache"]),
 
+        // `leaselab stress`: #4821's race test at scale against a real Redis, its MONITOR history checked for the
+        // protocol's properties.
+        .target(
+            name: "Stress",
+            dependencies: [
+                "LeaseCache", "LeaseCore", "RealRedis", "RedisClient", "Scenario", "Trace",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The command line.
         .executableTarget(
             name: "leaselab",
             dependencies: [
                 "Conformance", "LeaseCache", "LeaseCore", "LeaseModel", "RedisClient", "RedisDiff", "Scenario",
-                "Simulator", "Trace",
+                "Simulator", "Stress", "Trace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -97,6 +109,7 @@ let package = Package(
         .testTarget(name: "RealRedisTests", dependencies: ["RealRedis", "RedisClient", "LeaseCore", "Simulator", "Trace"]),
         .testTarget(name: "RedisDiffTests", dependencies: ["RedisDiff", "RedisClient", "Simulator", "Trace"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Scenario", "Simulator", "Trace"]),
+        .testTarget(name: "StressTests", dependencies: ["Stress", "LeaseCache", "RealRedis", "RedisClient", "Trace"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "LeaseCore", "Scenario", "Trace"]),
         .testTarget(
             name: "LeaseCacheTests",

@@ -18,6 +18,8 @@ final class ConnectionLane: @unchecked Sendable {
     let index: Int
     /// The calls currently running on this lane; the pool gives a new call to the least busy lane.
     let active = Atomic<Int>(0)
+    /// Commands sent on this lane's connections: round trips made, for `LeaseCache.commandsSent`.
+    let commandsSent = Atomic<Int>(0)
 
     init(index: Int, configuration: LeaseCacheConfiguration, logger: Logger) {
         self.index = index
@@ -36,6 +38,7 @@ final class ConnectionLane: @unchecked Sendable {
         case .failure(let error):
             return .failure(error)
         }
+        commandsSent.add(1, ordering: .relaxed)
         do {
             let reply = try connection.send(command.redisArguments(keyPrefix: configuration.keyPrefix))
             return .success(Reply(reply))

@@ -13,6 +13,13 @@ public struct EvictionResult: Sendable, Hashable {
     public var failure: String?
     /// Wall time from the call's start to its end.
     public var durationMicroseconds: Int64
+
+    public init(outcome: Outcome, releaseResult: ReleaseResult?, failure: String?, durationMicroseconds: Int64) {
+        self.outcome = outcome
+        self.releaseResult = releaseResult
+        self.failure = failure
+        self.durationMicroseconds = durationMicroseconds
+    }
 }
 
 /// An `evictAndReload` call that ended in an error.

@@ -6,7 +6,38 @@ import Trace
 ///
 /// The concurrency record is what #4821's race test asks of the lease: under `pr-4821`, with loads shorter than the
 /// lease TTL, at most one load per key is ever in flight; without a lease, a stampede shows as more.
+///
+/// Given a clock, it also keeps every load's interval (``Load``), tagged with the calling call's token when the
+/// caller set ``callerToken``: `leaselab stress` judges `single-loader` from these intervals and shows them beside
+/// the server's history.
 public final class RecordingOrigin: Sendable {
+    /// One origin load: which key, the version it read, who asked, and when it ran.
+    public struct Load: Sendable, Hashable {
+        /// The key loaded (unprefixed).
+        public var key: String
+        /// The source version current when the load started: what it returns.
+        public var version: Int
+        /// The token of the call that asked, when the caller bound ``RecordingOrigin/callerToken``.
+        public var caller: Token?
+        /// When the load started, on the clock given at init.
+        public var startMicroseconds: Int64
+        /// When the load answered or was cancelled; nil while it is still running.
+        public var endMicroseconds: Int64?
+
+        public init(key: String, version: Int, caller: Token?, startMicroseconds: Int64, endMicroseconds: Int64?) {
+            self.key = key
+            self.version = version
+            self.caller = caller
+            self.startMicroseconds = startMicroseconds
+            self.endMicroseconds = endMicroseconds
+        }
+    }
+
+    /// The token of the `evictAndReload` call a load runs for. A driver binds it around each call
+    /// (`RecordingOrigin.$callerToken.withValue(token) { ... }`); LeaseCache runs the origin in the calling task or
+    /// in an unstructured task, and both inherit task-locals, so the load sees it.
+    @TaskLocal public static var callerToken: Token?
+
     private struct KeyState {
         var version: Int
         var inFlight = 0
@@ -14,36 +45,52 @@ public final class RecordingOrigin: Sendable {
         var loads = 0
     }
 
-    private let state: Mutex<[String: KeyState]>
+    private struct State {
+        var keys: [String: KeyState]
+        var loads: [Load] = []
+    }
+
+    private let state: Mutex<State>
     private let latencyMicroseconds: Int64
+    private let clock: (@Sendable () -> Int64)?
 
     /// An origin whose keys start at the given versions, answering after `latencyMicroseconds` (0: at once).
-    public init(versions: [String: Int], latencyMicroseconds: Int64) {
-        state = Mutex(versions.mapValues { KeyState(version: $0) })
+    /// With `clock` (microseconds), every load's interval is kept (``loads``); without it only counts are.
+    public init(versions: [String: Int], latencyMicroseconds: Int64, clock: (@Sendable () -> Int64)? = nil) {
+        state = Mutex(State(keys: versions.mapValues { KeyState(version: $0) }))
         self.latencyMicroseconds = latencyMicroseconds
+        self.clock = clock
     }
 
     /// The source changes: the key's version goes up by one. Returns the new version.
     @discardableResult
     public func write(_ key: String) -> Int {
-        state.withLock { keys in
-            keys[key, default: KeyState(version: 0)].version += 1
-            return keys[key]!.version
+        state.withLock { state in
+            state.keys[key, default: KeyState(version: 0)].version += 1
+            return state.keys[key]!.version
         }
     }
 
     /// Loads a key: the version current when the load starts, after the latency. Honours cancellation.
     public func load(_ key: String) async throws -> CacheValue {
-        let version = state.withLock { keys in
-            var entry = keys[key, default: KeyState(version: 0)]
+        let caller = Self.callerToken
+        let (version, record) = state.withLock { state in
+            var entry = state.keys[key, default: KeyState(version: 0)]
             entry.inFlight += 1
             entry.loads += 1
             entry.maximumInFlight = max(entry.maximumInFlight, entry.inFlight)
-            keys[key] = entry
-            return entry.version
+            state.keys[key] = entry
+            guard let clock else { return (entry.version, nil as Int?) }
+            // Read under the lock, so the kept intervals are ordered exactly as the in-flight counts saw them.
+            state.loads.append(
+                Load(key: key, version: entry.version, caller: caller, startMicroseconds: clock(), endMicroseconds: nil))
+            return (entry.version, state.loads.count - 1)
         }
         defer {
-            state.withLock { keys in keys[key]!.inFlight -= 1 }
+            state.withLock { state in
+                state.keys[key]!.inFlight -= 1
+                if let record, let clock { state.loads[record].endMicroseconds = clock() }
+            }
         }
         if latencyMicroseconds > 0 {
             try await Task.sleep(for: .microseconds(latencyMicroseconds))
@@ -58,20 +105,25 @@ public final class RecordingOrigin: Sendable {
 
     /// The most loads of one key that were in flight at once, per key, sorted by key.
     public var maximumConcurrentLoads: [(key: String, loads: Int)] {
-        state.withLock { keys in
-            keys.map { (key: $0.key, loads: $0.value.maximumInFlight) }.sorted { $0.key < $1.key }
+        state.withLock { state in
+            state.keys.map { (key: $0.key, loads: $0.value.maximumInFlight) }.sorted { $0.key < $1.key }
         }
     }
 
     /// How many loads each key had, sorted by key.
     public var loadCounts: [(key: String, loads: Int)] {
-        state.withLock { keys in
-            keys.map { (key: $0.key, loads: $0.value.loads) }.sorted { $0.key < $1.key }
+        state.withLock { state in
+            state.keys.map { (key: $0.key, loads: $0.value.loads) }.sorted { $0.key < $1.key }
         }
+    }
+
+    /// Every load so far, in the order they started; empty without a clock.
+    public var loads: [Load] {
+        state.withLock { $0.loads }
     }
 
     /// The current source version of a key.
     public func version(of key: String) -> Int {
-        state.withLock { $0[key]?.version ?? 0 }
+        state.withLock { $0.keys[key]?.version ?? 0 }
     }
 }

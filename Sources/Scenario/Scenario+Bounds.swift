@@ -30,8 +30,17 @@ extension Scenario {
     /// is exactly what the property is there to catch.
     public func leaseHoldBoundMicroseconds(for variant: ProtocolVariant) -> Int64 {
         if let declared = bounds.leaseHoldMicroseconds { return declared }
+        return Self.defaultLeaseHoldBoundMicroseconds(
+            for: variant, largestOriginLatencyMicroseconds: largestOriginLatencyMicroseconds)
+    }
+
+    /// The derived part of ``leaseHoldBoundMicroseconds(for:)``, for a run that has no scenario (`leaselab stress`
+    /// knows only its knobs and its origin latency) but must judge by the same rule.
+    public static func defaultLeaseHoldBoundMicroseconds(
+        for variant: ProtocolVariant, largestOriginLatencyMicroseconds: Int64
+    ) -> Int64 {
         let load = variant.originTimeoutMicroseconds ?? largestOriginLatencyMicroseconds
-        return Self.saturatingSum(load, Self.saturatingProduct(2, variant.commandTimeoutMicroseconds))
+        return saturatingSum(load, saturatingProduct(2, variant.commandTimeoutMicroseconds))
     }
 
     /// The bound `bounded-latency` judges `variant` against: `bounds.call-latency` when declared, else
@@ -48,9 +57,18 @@ extension Scenario {
     /// when `bounds.lease-hold` is declared, so declaring one bound never moves the other.
     public func callLatencyBoundMicroseconds(for variant: ProtocolVariant) -> Int64 {
         if let declared = bounds.callLatencyMicroseconds { return declared }
+        return Self.defaultCallLatencyBoundMicroseconds(
+            for: variant, largestOriginLatencyMicroseconds: largestOriginLatencyMicroseconds,
+            totalPauseMicroseconds: totalPauseMicroseconds)
+    }
+
+    /// The derived part of ``callLatencyBoundMicroseconds(for:)``, for a run that has no scenario.
+    public static func defaultCallLatencyBoundMicroseconds(
+        for variant: ProtocolVariant, largestOriginLatencyMicroseconds: Int64, totalPauseMicroseconds: Int64
+    ) -> Int64 {
         let load = variant.originTimeoutMicroseconds ?? largestOriginLatencyMicroseconds
-        let commandWaits = Self.saturatingProduct(7, variant.commandTimeoutMicroseconds)
-        return Self.saturatingSum(Self.saturatingSum(load, commandWaits), totalPauseMicroseconds)
+        let commandWaits = saturatingProduct(7, variant.commandTimeoutMicroseconds)
+        return saturatingSum(saturatingSum(load, commandWaits), totalPauseMicroseconds)
     }
 
     /// `a + b`, or `Int64.max` when that overflows: a variant built in code may carry any timeout.

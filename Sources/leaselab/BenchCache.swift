@@ -268,7 +268,8 @@ struct BenchCache: AsyncParsableCommand {
     }
 
     /// `redis-benchmark -t get` requests per second on `connections` clients, or nil when it is not installed.
-    private static func redisBenchmarkGet(host: String, port: Int, connections: Int, password: String?) -> Double? {
+    /// Shared with `bench stress`.
+    static func redisBenchmarkGet(host: String, port: Int, connections: Int, password: String?) -> Double? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-benchmark")
         var arguments = ["-h", host, "-p", String(port), "-c", String(connections), "-n", "100000", "-t", "get", "-q"]

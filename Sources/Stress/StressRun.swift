@@ -1,0 +1,365 @@
+import Foundation
+import LeaseCache
+import Logging
+import RealRedis
+import RedisClient
+import Synchronization
+import Trace
+
+/// `leaselab stress`: #4821's race test at scale against a real Redis, with the server's MONITOR history replayed
+/// and judged for the protocol's properties.
+///
+/// The same pieces as ``RaceTest`` (LeaseCache over many connections, a ``RecordingOrigin``), at a larger scale and
+/// with what a judgement needs: a token per call that names its connection (`w<worker>.<n>`, so MONITOR lines decode
+/// into the trace vocabulary), the origin's load intervals, writers that invalidate (``SourceWriters``), and a
+/// MONITOR client attached for the whole run.
+///
+/// Safety on a server that is not ours: every key is under the run's prefix (seeded, used, and deleted at the end
+/// by name, never FLUSHDB); the monitor keeps only lines under that prefix.
+public struct StressRun: Sendable {
+    /// Where the server is, and the password for AUTH (never printed).
+    public let host: String
+    public let port: Int
+    public let password: String?
+    public let parameters: StressParameters
+
+    public init(host: String, port: Int, password: String? = nil, parameters: StressParameters) {
+        self.host = host
+        self.port = port
+        self.password = password
+        self.parameters = parameters
+    }
+
+    /// How far a run has got, for a progress line.
+    public struct Progress: Sendable {
+        public var callsReturned: Int
+        public var calls: Int
+        public var elapsedMicroseconds: Int64
+    }
+
+    /// Something to do at a known point of the run, on the connection thread of the call that reaches it: for
+    /// tests that break the server mid-run (a sleep would race a run that can finish first on a loaded machine).
+    public struct MidRun: Sendable {
+        /// When this many calls have returned.
+        public var afterCalls: Int
+        public var action: @Sendable () -> Void
+
+        public init(afterCalls: Int, action: @escaping @Sendable () -> Void) {
+            self.afterCalls = afterCalls
+            self.action = action
+        }
+    }
+
+    /// How often ``run(logger:progress:midRun:)`` reports progress.
+    public static let progressIntervalMicroseconds: Int64 = 1_000_000
+
+    /// Runs the calls and the writers, then judges the history.
+    ///
+    /// Throws a ``StressError`` only when nothing could be run (bad parameters, the server unreachable or refusing
+    /// AUTH, MONITOR refused). A server that dies mid-run is not thrown: the calls end in error outcomes, the report
+    /// says the history check is off and why, and names the server.
+    public func run(
+        logger: Logger = Logger(label: "leaselab.stress"),
+        progress: (@Sendable (Progress) -> Void)? = nil,
+        midRun: MidRun? = nil
+    ) async throws(StressError) -> StressReport {
+        if let problem = parameters.problems.first { throw .badParameters(problem) }
+        let endpoint = "\(host):\(port)"
+        let prefix = parameters.keyPrefix
+        let keys = parameters.keyNames
+
+        // Before any call: the harness's connection, the clocks, the monitor, the writers. Each failure here
+        // throws one line and leaves nothing behind.
+        let admin: RedisConnection
+        let clockOffset: ClockOffset
+        do {
+            admin = try RedisConnection(
+                host: host, port: port, connectTimeoutMicroseconds: 1_000_000, commandTimeoutMicroseconds: 5_000_000)
+            if let password { try admin.authenticate(password: password, username: nil) }
+            clockOffset = try ClockOffset.measure(on: admin)
+        } catch let error as StressError {
+            throw error
+        } catch {
+            throw .notReady("\(error)")
+        }
+        defer { admin.close() }
+        var clientNames: [String: String] = [:]
+        if let address = Self.clientAddress(of: admin) { clientNames[address] = "harness" }
+
+        let monitor: RedisMonitor?
+        if parameters.monitor {
+            do {
+                monitor = try RedisMonitor(
+                    host: host, port: port, password: password, keyPrefix: prefix,
+                    capacity: min(parameters.monitorCapacity, RedisMonitor.capacityMaximum))
+            } catch {
+                if error.isServerRefusal { throw .monitorRefused(endpoint: endpoint, cause: error.serverMessage ?? "\(error)") }
+                throw .notReady(error.description)
+            }
+        } else {
+            monitor = nil
+        }
+
+        // Seeded with MONITOR watching, so the history starts from a state it shows: every key at v1.
+        do {
+            _ = try admin.pipeline(
+                keys.map { ["SET", prefix + $0, CacheValue(version: 1).description, "EX", String(parameters.variant.cacheTTLSeconds)] }
+                    .map { $0.map { Array($0.utf8) } })
+        } catch {
+            monitor?.close()
+            throw .notReady(error.description)
+        }
+
+        let origin = RecordingOrigin(
+            versions: Dictionary(uniqueKeysWithValues: keys.map { ($0, 1) }),
+            latencyMicroseconds: parameters.originLatencyMicroseconds, clock: { WallClock.nowMicroseconds() })
+        let writers: SourceWriters
+        let cache: LeaseCache
+        do {
+            writers = try SourceWriters(
+                count: parameters.writers, firstWorker: parameters.connections + 1, keys: keys, origin: origin,
+                variant: parameters.variant, keyPrefix: prefix, intervalMicroseconds: parameters.writeIntervalMicroseconds,
+                host: host, port: port, password: password)
+            cache = try LeaseCache(
+                configuration: LeaseCacheConfiguration(
+                    host: host, port: port, connections: parameters.connections, variant: parameters.variant,
+                    keyPrefix: prefix, password: password),
+                origin: origin.function, tokens: StressTokenGenerator(), logger: logger)
+        } catch {
+            monitor?.close()
+            Self.deleteKeys(keys, prefix: prefix, on: admin)
+            throw .notReady("\(error)")
+        }
+
+        // The calls.
+        let started = WallClock.nowMicroseconds()
+        let returned = ReturnedCalls()
+        let reporter = progress.map { progress in
+            Task {
+                let calls = parameters.calls
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .microseconds(Self.progressIntervalMicroseconds))
+                    if Task.isCancelled { break }
+                    progress(
+                        Progress(
+                            callsReturned: returned.count.load(ordering: .relaxed), calls: calls,
+                            elapsedMicroseconds: WallClock.nowMicroseconds() - started))
+                }
+            }
+        }
+        let calls = await runCalls(cache: cache, keys: keys, returned: returned, midRun: midRun)
+        let ended = WallClock.nowMicroseconds()
+        let commandsSent = cache.commandsSent
+        reporter?.cancel()
+        let written = writers.stop()
+        clientNames.merge(written.clientNames) { first, _ in first }
+        let quiet = WallClock.nowMicroseconds()
+
+        // The history, then the server's own word on leases left, then the cleanup.
+        var problems: [String] = []
+        if let failure = written.failure { problems.append("a writer stopped: \(failure)") }
+        let history: StressReport.HistoryResult
+        if let monitor {
+            history = Self.judge(
+                monitor.finish(), keyPrefix: prefix, calls: calls, loads: origin.loads, clockOffset: clockOffset,
+                endServerMicroseconds: clockOffset.serverMicroseconds(ofClient: quiet), clientNames: clientNames,
+                bounds: parameters.bounds, lock: parameters.variant.lock)
+        } else {
+            history = .off(reason: "MONITOR off (--no-monitor): outcomes and origin loads only, no history check")
+        }
+        var leasesLeft: [String]? = []
+        do {
+            for key in keys where try admin.send(strings: ["EXISTS", prefix + Command.leaseKey(of: key)])
+                .integer(command: "EXISTS") != 0
+            {
+                leasesLeft?.append(Command.leaseKey(of: key))
+            }
+        } catch {
+            leasesLeft = nil
+            problems.append("cannot check for leases left: \(error)")
+        }
+        if let failure = Self.deleteKeys(keys, prefix: prefix, on: admin) {
+            problems.append("cannot delete the run's keys (prefix '\(prefix)'): \(failure)")
+        }
+
+        return StressReport(
+            parameters: parameters, endpoint: endpoint, elapsedMicroseconds: ended - started, calls: calls,
+            latency: LatencySummary(durationsMicroseconds: calls.lazy.map(\.result.durationMicroseconds)),
+            originLoads: origin.loadCounts, maximumConcurrentLoads: origin.maximumConcurrentLoads,
+            writes: written.writes, refills: written.refills, leasesLeft: leasesLeft, history: history,
+            problems: problems, commandsSent: commandsSent)
+    }
+
+    // MARK: - Calls
+
+    /// Starts the first ``StressParameters/inFlight`` calls at once and each next one as a call returns; call `i`
+    /// runs on connection `i % connections` through that connection's executor, so its token's worker is its
+    /// connection.
+    ///
+    /// Each call is an unstructured task pinned to its connection's thread that files its own record and, when
+    /// calls remain, starts the next one: a task group would wake its parent on the shared pool once per call, a
+    /// thread hop per call that costs this two-core machine about as much as a round trip.
+    private func runCalls(cache: LeaseCache, keys: [String], returned: ReturnedCalls, midRun: MidRun?) async
+        -> [CallRecord]
+    {
+        let board = CallBoard(
+            calls: parameters.calls, connections: parameters.connections, keys: keys,
+            executors: cache.connectionExecutors, cache: cache, returned: returned, midRun: midRun)
+        return await withCheckedContinuation { continuation in
+            board.start(
+                inFlight: min(parameters.calls, parameters.inFlight), then: continuation)
+        }
+    }
+
+    // MARK: - The history
+
+    /// Decodes, replays and judges a MONITOR record; off, with the reason, when the record is not the whole
+    /// history (a partial history would show leases as left behind that were released after the break).
+    static func judge(
+        _ record: MonitorRecord, keyPrefix: String, calls: [CallRecord], loads: [RecordingOrigin.Load],
+        clockOffset: ClockOffset, endServerMicroseconds: Int64, clientNames: [String: String],
+        bounds: HistoryChecker.Bounds, lock: Lock
+    ) -> StressReport.HistoryResult {
+        switch record.ending {
+        case .failed(let error):
+            return .off(reason: "the MONITOR stream broke, so the history is incomplete and was not judged: \(error)")
+        case .complete:
+            break
+        }
+        if record.overflowed {
+            return .off(
+                reason: "MONITOR kept \(record.lines.count) lines and dropped \(record.overflow) past its capacity; "
+                    + "the history is incomplete and was not judged: run fewer --calls")
+        }
+        if record.unreadable > 0 {
+            return .off(
+                reason: "\(record.unreadable) MONITOR lines could not be read (first: "
+                    + "\(record.firstUnreadable.map { "\($0)" } ?? "-")); the history was not judged")
+        }
+        let history: ServerHistory
+        do {
+            history = try ServerHistory(lines: record.lines, keyPrefix: keyPrefix)
+        } catch {
+            return .off(reason: "\(error); the history was not judged")
+        }
+        let replay = ServerOrderReplay.replay(history, untilMicroseconds: endServerMicroseconds)
+        let input = HistoryChecker.Input(
+            events: replay.events, calls: calls, loads: loads, clockOffset: clockOffset,
+            endServerMicroseconds: endServerMicroseconds, clientNames: clientNames)
+        let findings = HistoryChecker(bounds: bounds, lock: lock).check(input)
+        let callCommands = history.entries.count { clientNames[$0.client] == nil }
+        return .checked(
+            StressReport.HistoryCheck(
+                findings: findings, events: replay.events.count, dropped: record.dropped, callCommands: callCommands,
+                originServerMicroseconds: replay.events.first?.serverMicroseconds ?? endServerMicroseconds,
+                bounds: bounds))
+    }
+
+    // MARK: - Keys
+
+    /// Deletes the run's cache and lease keys by name; nil on success, else the error line. Never FLUSHDB.
+    @discardableResult
+    static func deleteKeys(_ keys: [String], prefix: String, on admin: RedisConnection) -> String? {
+        let names = keys.flatMap { [prefix + $0, prefix + Command.leaseKey(of: $0)] }
+        do {
+            for chunk in stride(from: 0, to: names.count, by: 1_000) {
+                _ = try admin.send(strings: ["DEL"] + names[chunk..<min(chunk + 1_000, names.count)])
+            }
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    /// A connection's own address as the server sees it (`CLIENT INFO`, Redis 6.2 and later), or nil.
+    static func clientAddress(of connection: RedisConnection) -> String? {
+        guard let reply = try? connection.send("CLIENT", "INFO"), let bytes = try? reply.bulk(command: "CLIENT INFO")
+        else { return nil }
+        let field = String(decoding: bytes, as: UTF8.self).split(separator: " ").first { $0.hasPrefix("addr=") }
+        return field.map { String($0.dropFirst("addr=".count)) }
+    }
+}
+
+/// How many calls have returned, shared with the progress reporter.
+final class ReturnedCalls: Sendable {
+    let count = Atomic<Int>(0)
+}
+
+/// The calls of a run: which to start next, the records filed so far, and who to tell when the last returns.
+///
+/// Lock-light on purpose: every connection thread files a record and starts a call per call, and one shared
+/// `Mutex` here cost about a third of a run's CPU (Linux's `Mutex` sleeps in the kernel when contended). The next
+/// index and the count are atomics; each connection files into its own list, touched by its own thread only.
+final class CallBoard: Sendable {
+    /// One connection's records: only the calls pinned to that connection file here, so its lock is uncontended.
+    private final class Filed: Sendable {
+        let records = Mutex<[CallRecord]>([])
+    }
+
+    private let calls: Int
+    private let connections: Int
+    private let keys: [String]
+    private let executors: [any TaskExecutor]
+    private let cache: LeaseCache
+    private let returned: ReturnedCalls
+    private let midRun: StressRun.MidRun?
+    private let next = Atomic<Int>(0)
+    private let filed: [Filed]
+    private let done = Mutex<CheckedContinuation<[CallRecord], Never>?>(nil)
+
+    init(
+        calls: Int, connections: Int, keys: [String], executors: [any TaskExecutor], cache: LeaseCache,
+        returned: ReturnedCalls, midRun: StressRun.MidRun?
+    ) {
+        self.calls = calls
+        self.connections = connections
+        self.keys = keys
+        self.executors = executors
+        self.cache = cache
+        self.returned = returned
+        self.midRun = midRun
+        self.filed = (0..<connections).map { _ in Filed() }
+    }
+
+    /// Starts `inFlight` calls; `done` is resumed with every record once the last call has returned.
+    func start(inFlight: Int, then done: CheckedContinuation<[CallRecord], Never>) {
+        self.done.withLock { $0 = done }
+        for _ in 0..<inFlight { startNext() }
+    }
+
+    private func startNext() {
+        let index = next.add(1, ordering: .relaxed).oldValue
+        guard index < calls else { return }
+        let worker = index % connections
+        let token = Token(worker: worker + 1, call: index / connections + 1)
+        // Every worker visits every key: its n-th call takes key (worker + n) mod keys.
+        let key = keys[(worker + index / connections) % keys.count]
+        Task(executorPreference: executors[worker]) { [self] in
+            let result = await RecordingOrigin.$callerToken.withValue(token) {
+                await cache.evictAndReloadResult(key)
+            }
+            file(
+                CallRecord(
+                    token: token, key: key, worker: worker + 1, returnMicroseconds: WallClock.nowMicroseconds(),
+                    result: result),
+                worker: worker)
+        }
+    }
+
+    private func file(_ record: CallRecord, worker: Int) {
+        filed[worker].records.withLock { $0.append(record) }
+        let count = returned.count.add(1, ordering: .acquiringAndReleasing).newValue
+        if let midRun, count == midRun.afterCalls { midRun.action() }
+        guard count == calls else {
+            startNext()
+            return
+        }
+        // The last call: every other call has filed before its count went up (acquire/release above).
+        let records = filed.flatMap { lane in lane.records.withLock { $0 } }
+        let continuation = done.withLock { held in
+            defer { held = nil }
+            return held
+        }
+        continuation?.resume(returning: records)
+    }
+}
