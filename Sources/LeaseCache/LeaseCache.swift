@@ -146,7 +146,15 @@ public final class LeaseCache: Sendable {
                 switch action {
                 case .send(let command):
                     precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
-                    switch lane.execute(command) {
+                    if let probe = configuration.probe {
+                        if let point = PausePoint.before(command, variant: configuration.variant) {
+                            await probe.reached(point, key: key)
+                        }
+                        probe.willSend(command)
+                    }
+                    let executed = lane.execute(command)
+                    configuration.probe?.received(executed, to: command)
+                    switch executed {
                     case .success(let reply):
                         if let problem = Self.describeUnusable(reply, to: command, endpoint: configuration.endpoint) {
                             failure = problem
@@ -163,9 +171,11 @@ public final class LeaseCache: Sendable {
                         // No timeout to race: await the origin inline, on this thread, with no task to spawn.
                         do {
                             let value = try await origin(key)
+                            await configuration.probe?.reached(.afterLoad, key: key)
                             next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
                         } catch {
                             logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(error)"])
+                            await configuration.probe?.reached(.afterLoad, key: key)
                             next = machine.originFailed(nowMicroseconds: nowMicroseconds())
                         }
                     } else {
@@ -195,13 +205,16 @@ public final class LeaseCache: Sendable {
                 switch await waitForOrigin(running, deadlineMicroseconds: machine.timerDeadlineMicroseconds) {
                 case .loaded(let value):
                     load = nil
+                    await configuration.probe?.reached(.afterLoad, key: key)
                     next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
                 case .failed(let why):
                     load = nil
                     logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(why)"])
+                    await configuration.probe?.reached(.afterLoad, key: key)
                     next = machine.originFailed(nowMicroseconds: nowMicroseconds())
                 case .timerFired:
                     next = machine.handleTimeout(nowMicroseconds: nowMicroseconds())
+                    if !next.isEmpty { configuration.probe?.originTimedOut(key: key) }
                 }
             }
             pending = next

@@ -10,6 +10,6 @@ struct Leaselab: AsyncParsableCommand {
             leaselab holds the evictAndReload lease protocol of code review #4821 three ways (a formal model, a \
             production implementation, and the Redis it runs on) and checks that they agree.
             """,
-        subcommands: [Check.self, Run.self, Explore.self, Demo.self, Bench.self, DiffRedis.self]
+        subcommands: [Check.self, Run.self, Explore.self, Demo.self, Bench.self, DiffRedis.self, RedisCommand.self]
     )
 }

@@ -1,0 +1,1 @@
+// Tests of leaselab redis live beside this file.
