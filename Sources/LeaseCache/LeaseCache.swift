@@ -94,6 +94,18 @@ public final class LeaseCache: Sendable {
         }
     }
 
+    /// Opens every connection now rather than at first use, so that the first calls do not pay for connecting
+    /// (and authenticating). Returns the failures, one line each naming `host:port`; empty when all are open.
+    /// A connection that fails here is tried again by the next call that needs it, as usual.
+    public func openConnections() async -> [String] {
+        var failures: [String] = []
+        for lane in lanes {
+            let failure = await withTaskExecutorPreference(lane.thread) { lane.open() }
+            if let failure { failures.append(failure.description) }
+        }
+        return failures
+    }
+
     /// The executors of the cache's connections, one per connection. A task created with one of them as its
     /// executor preference (`Task(executorPreference:)`) runs its calls on that connection with no thread hop in or
     /// out: connection affinity, for a service that runs a worker loop per connection.

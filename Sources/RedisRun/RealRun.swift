@@ -100,6 +100,14 @@ public enum RealRun {
             for proxy in proxies { proxy.close() }
         }
 
+        // Every connection open before time zero: a first call must not pay for connecting and AUTH.
+        for (index, cache) in caches.enumerated() {
+            if let failure = await cache.openConnections().first {
+                deleteKeys(of: scenario, prefix: configuration.keyPrefix, on: setUp)
+                throw .server("leaselab redis: w\(index + 1) could not connect: \(failure)")
+            }
+        }
+
         // Scenario time zero, on both clocks.
         let clock = ContinuousClock()
         let zeroInstant = clock.now + .microseconds(startLeadMicroseconds)
@@ -124,6 +132,12 @@ public enum RealRun {
                     scenario, configuration: configuration, proxy: writerProxy, sources: sources, scale: scale,
                     zeroInstant: zeroInstant, clock: clock, log: writerLog)
             }
+        }
+
+        // Loads whose callers gave up (an origin timeout) still run: their answers belong in the trace.
+        let longestLoad = ([scenario.origin.latency.maxMicroseconds] + scenario.origin.overrides.compactMap(\.latencyMicroseconds)).max() ?? 0
+        for harness in harnesses {
+            _ = await harness.waitForLoads(boundMicroseconds: scale.real(longestLoad) + 1_000_000)
         }
 
         // Wait past the last lease's deadline, so that an orphaned lease's expiry is in the record (the model's

@@ -50,8 +50,47 @@ struct RealTraceBuilder {
         self.clamp = DelayClamp(scale: scale)
     }
 
+    /// The earliest model time each server event may take, so that the clamped times keep the server's order.
+    private var floors: [Int64?] = []
+    /// How many times ``build()`` may re-place events to keep the server's order (STYLE 10).
+    static let orderPassesMaximum = 64
+
     /// Builds everything.
+    ///
+    /// The server's order is the truth: clamping a delay must not put one command before another that the server
+    /// ran first. So after each placement the execs are walked in the server's order, and one placed before the
+    /// event the server ran just before it is given that event's time as its floor (its request delay grows,
+    /// inside the range when the real delays were close, which is the only way they can cross), and everything is
+    /// placed again; a delay pushed out of its range by this shows as a timing problem.
     mutating func build() {
+        floors = Array(repeating: nil, count: serverEvents.count)
+        for _ in 0..<Self.orderPassesMaximum {
+            place()
+            var previous = Int64.min
+            var raised = false
+            for (index, event) in serverEvents.enumerated() {
+                guard let time = serverModelTimes[index] else { continue }
+                if case .exec = event, time < previous {
+                    floors[index] = previous
+                    raised = true
+                    break  // later events move with it; place again
+                }
+                previous = max(previous, time)
+            }
+            if !raised { return }
+        }
+        clamp.note("the server's order could not be kept within \(Self.orderPassesMaximum) passes")
+    }
+
+    private mutating func place() {
+        events = []
+        delays = [:]
+        replyMismatches = []
+        attributionProblems = []
+        repliesCompared = 0
+        clamp = DelayClamp(scale: scale)
+        pending = []
+        serverModelTimes = Array(repeating: nil, count: serverEvents.count)
         var execsOfWorker = Array(repeating: [Int](), count: scenario.workerCount + 1)
         var writerExecs: [Int] = []
         for (index, event) in serverEvents.enumerated() {
@@ -139,9 +178,17 @@ struct RealTraceBuilder {
                 }
                 let index = execs[nextExec]
                 nextExec += 1
-                let delay = clamp.ranged(
+                var delay = clamp.ranged(
                     measured(from: cursorReal, to: time), scenario.network.latency,
                     "network delay of w\(worker) call \(call) command \(commandNumber) request")
+                if let floor = floors[index], cursorModel + delay < floor {
+                    delay = floor - cursorModel
+                    if delay > scenario.network.latency.maxMicroseconds {
+                        clamp.note(
+                            "w\(worker) call \(call) command \(commandNumber) ran after a command placed \(DurationText.format(delay))"
+                                + " after its send: keeping the server's order needs a network delay outside \(scenario.network.latency.text)")
+                    }
+                }
                 delays[.network(worker: worker, call: call, command: commandNumber, direction: .request)] = delay
                 let model = cursorModel + delay
                 serverModelTimes[index] = model

@@ -14,6 +14,7 @@ import Trace
 /// `lose-reply` or `drop-connection` at every command of the named step of the named call.
 final class WorkerHarness: LeaseCallProbe {
     private struct State {
+        var loadsInFlight = 0
         var call = 0
         var pausesUsed: Set<PausePoint> = []
         var steps: [StampedStep] = []
@@ -140,6 +141,8 @@ final class WorkerHarness: LeaseCallProbe {
             let version = sources.version(of: key)
             record(.loadStart(call: call, key: key, version: version))
             let latency = override?.latencyMicroseconds ?? originLatencyMicroseconds
+            state.withLock { $0.loadsInFlight += 1 }
+            defer { state.withLock { $0.loadsInFlight -= 1 } }
             await Self.sleepIgnoringCancellation(microseconds: scale.real(latency))
             if override?.fails == true {
                 record(.loadFail(call: call, key: key))
@@ -148,6 +151,19 @@ final class WorkerHarness: LeaseCallProbe {
             record(.loadEnd(call: call, key: key, version: version))
             return CacheValue(version: version)
         }
+    }
+
+    /// Waits until every load this worker started has answered (a load whose caller gave up still runs, and its
+    /// `load-end` belongs in the trace), or until `boundMicroseconds` of real time have passed. Returns whether
+    /// all answered.
+    func waitForLoads(boundMicroseconds: Int64) async -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .microseconds(boundMicroseconds)
+        while state.withLock({ $0.loadsInFlight }) > 0 {
+            guard clock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return true
     }
 
     /// The origin's failure (`fail: true` overrides).
