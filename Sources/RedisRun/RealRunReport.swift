@@ -29,6 +29,9 @@ public struct RealRunReport: Sendable {
     /// MONITOR lines kept (the run's prefix) and dropped (any other key, unread).
     public var monitorLinesKept: Int
     public var monitorLinesDropped: Int
+    /// The distinct keys of the kept MONITOR lines, sorted: all under ``keyPrefix`` (RedisMonitor keeps nothing
+    /// else); for the safety tests.
+    public var monitorKeptKeys: [String]
     /// Why the trace could not be checked (the MONITOR stream broke, the history did not decode), if so.
     public var unchecked: String?
     /// The trace, in scenario time.
@@ -66,6 +69,7 @@ public struct RealRunReport: Sendable {
             privateServer: configuration.privateServer, keyPrefix: configuration.keyPrefix,
             scale: configuration.scale, faultsApplied: faults.map(Self.describe), calls: [],
             monitorLinesKept: observation.monitor.lines.count, monitorLinesDropped: observation.monitor.dropped,
+            monitorKeptKeys: Set(observation.monitor.lines.flatMap(\.keys)).map { String(decoding: $0, as: UTF8.self) }.sorted(),
             unchecked: nil, events: [], repliesCompared: 0, replyMismatches: [], attributionProblems: [],
             timingProblems: [], delaysClamped: 0, divergence: nil, properties: nil,
             expectation: scenario.expectation(for: named.name))

@@ -1,1 +1,0 @@
-// Tests of leaselab redis live beside this file.
