@@ -81,7 +81,7 @@ let package = Package(
             name: "RedisRun",
             dependencies: [
                 "Conformance", "LeaseCache", "LeaseCore", "LeaseModel", "RealRedis", "RedisClient", "Scenario",
-                "Simulator", "Trace",
+                "Simulator", "Trace", .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

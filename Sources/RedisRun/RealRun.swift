@@ -1,6 +1,7 @@
 import Foundation
 import LeaseCache
 import LeaseCore
+import Logging
 import RealRedis
 import RedisClient
 import Scenario
@@ -84,7 +85,7 @@ public enum RealRun {
                     worker: worker, scenario: scenario, faults: faults.filter { fault in
                         if case .restartRedis = fault { return false }
                         return Fault(kind: fault, maybe: false).worker == worker
-                    }, scale: scale, commands: commands, proxy: proxy, sources: sources)
+                    }, scale: scale, commands: commands, proxy: proxy, sources: sources, serverEndpoint: endpoint)
                 let cache = try makeCache(configuration, proxy: proxy, harness: harness, variant: sent, worker: worker)
                 proxies.append(proxy)
                 harnesses.append(harness)
@@ -123,7 +124,7 @@ public enum RealRun {
                         try? await Task.sleep(until: zeroInstant + .microseconds(scale.real(call.atMicroseconds)), clock: clock)
                         harness.startCall(call.callNumber, key: call.key)
                         let result = await cache.evictAndReloadResult(call.key)
-                        harness.record(.returned(result.outcome, failure: result.failure))
+                        harness.record(.returned(result.outcome, failure: result.failure.map(harness.serverNamed)))
                     }
                 }
             }
@@ -241,10 +242,18 @@ public enum RealRun {
                     host: proxy.host, port: proxy.port, connections: 1, variant: variant,
                     keyPrefix: configuration.keyPrefix, connectTimeoutMicroseconds: connectTimeoutMicroseconds,
                     password: configuration.password, username: configuration.username, probe: harness),
-                origin: harness.origin, tokens: SymbolicTokenGenerator(worker: worker))
+                origin: harness.origin, tokens: SymbolicTokenGenerator(worker: worker), logger: quietLogger(worker))
         } catch {
             throw .setUp("leaselab redis: w\(worker)'s cache: \(error.description)")
         }
+    }
+
+    /// A logger that stays quiet below critical: every failed call is in the run's report, with the server's
+    /// name rather than the proxy's, so LeaseCache's own warnings would only repeat it.
+    static func quietLogger(_ worker: Int) -> Logger {
+        var logger = Logger(label: "leaselab.redis.w\(worker)")
+        logger.logLevel = .critical
+        return logger
     }
 
     /// The writers: each write bumps the source at its time, then (`invalidate: true`) deletes the cached key over

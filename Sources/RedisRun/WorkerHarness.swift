@@ -28,6 +28,8 @@ final class WorkerHarness: LeaseCallProbe {
     private let proxy: ReplyHoldingProxy
     private let sources: SourceVersions
     private let originLatencyMicroseconds: Int64
+    /// The server's `host:port`, which error lines name instead of the proxy's.
+    private let serverEndpoint: String
     private let state = Mutex(State())
     private let armed = Mutex<ReplyHoldingProxy.Fault?>(nil)
 
@@ -36,8 +38,9 @@ final class WorkerHarness: LeaseCallProbe {
 
     init(
         worker: Int, scenario: Scenario, faults: [FaultKind], scale: TimeScale, commands: ScaledCommands,
-        proxy: ReplyHoldingProxy, sources: SourceVersions
+        proxy: ReplyHoldingProxy, sources: SourceVersions, serverEndpoint: String
     ) {
+        self.serverEndpoint = serverEndpoint
         self.worker = worker
         self.scenario = scenario
         self.faults = faults
@@ -61,6 +64,12 @@ final class WorkerHarness: LeaseCallProbe {
             guard state.steps.count < Self.stepsMaximum else { return }
             state.steps.append(StampedStep(unixMicroseconds: now, step: step))
         }
+    }
+
+    /// `line` naming the server where LeaseCache named the proxy it was given: the user knows the server, not the
+    /// harness's proxy in between.
+    func serverNamed(_ line: String) -> String {
+        line.replacingOccurrences(of: "\(proxy.host):\(proxy.port)", with: serverEndpoint)
     }
 
     /// A call starts.
@@ -121,7 +130,7 @@ final class WorkerHarness: LeaseCallProbe {
         case .success(let reply):
             record(.received(unscaled, reply))
         case .failure(let error):
-            record(.failed(unscaled, error.isTimeout ? .timeout : .connectionLost, held: held, why: error.description))
+            record(.failed(unscaled, error.isTimeout ? .timeout : .connectionLost, held: held, why: serverNamed(error.description)))
         }
     }
 
