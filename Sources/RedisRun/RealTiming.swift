@@ -13,7 +13,7 @@ import Scenario
 ///
 /// Why 20 ms of real time: the scheduler's latency under load (several ms), one Redis millisecond, and a thread
 /// wake-up on each side of the harness's proxy, with room to spare so that the tests are not flaky. It is below
-/// every margin of the bundled scenarios at their test scales (500 ms of scenario time at 0.2 is 100 ms real).
+/// every margin of the bundled scenarios at their test scales (500 ms of scenario time at 0.1 is 50 ms real).
 /// Clamping never decides the order of events: the real order comes from the server and the workers' clocks,
 /// and the model checks that the clamped times give the same order.
 public enum RealTiming {

@@ -7,19 +7,22 @@ import Trace
 /// sent to Redis (`PX`, `EX`), so the run keeps the scenario's proportions. Traces are in scenario time: real
 /// durations are divided by the factor.
 ///
-/// Why a floor of ``minimumFactor``: Redis keeps deadlines in whole milliseconds, so a real millisecond is the
-/// finest step an expiry can take, and it is worth `1 / factor` ms of scenario time. At 0.01 that is 100 ms, the
-/// margin of the tightest bundled scenarios (a lease of 5 s against a call at 5.5 s keeps 500 ms), and a 5 s lease
-/// is still a 50 ms `PX`; below it, the millisecond rounding of deadlines and the scheduling noise of a loaded
-/// machine (a few ms) would decide the order of expiries and calls, not the scenario. Loopback round trips
-/// (~0.1 ms) are shorter than the scenario's 1 ms network at every factor up to 0.05; the timing tolerance
-/// (``RealTiming``) absorbs that.
+/// Why a floor of ``minimumFactor`` (0.05): it is the smallest scale at which real time still says what the
+/// scenario says.
+/// - Loopback: a one-way trip takes about 50-100 µs, which at 0.05 is 1-2 ms of scenario time, inside the
+///   bundled scenarios' 1-3 ms network; smaller, the real network would be faster than any scenario allows.
+/// - Redis's 1 ms deadline granularity is 20 ms of scenario time at 0.05: well inside the bundled scenarios'
+///   margins between an expiry and the next command (400 ms or more).
+/// - The timing tolerance (``RealTiming``, 20 ms of real time) is 400 ms of scenario time at 0.05: still below
+///   those margins, so clamping cannot hide a real difference of order. At 0.01 it would be 2 s.
+/// A scenario with tighter margins needs a larger scale (the stampede's three calls within 1 ms run at 5 in the
+/// tests).
 public struct TimeScale: Hashable, Sendable, CustomStringConvertible {
     /// Real time per scenario time.
     public let factor: Double
 
     /// The smallest factor a run accepts.
-    public static let minimumFactor = 0.01
+    public static let minimumFactor = 0.05
     /// The largest factor a run accepts: 10 turns a 7 s origin into 70 s, long enough.
     public static let maximumFactor = 10.0
 
@@ -27,7 +30,7 @@ public struct TimeScale: Hashable, Sendable, CustomStringConvertible {
     public init(_ factor: Double) throws(RedisRunError) {
         guard factor.isFinite, factor >= Self.minimumFactor, factor <= Self.maximumFactor else {
             throw RedisRunError.scale(
-                "--time-scale \(factor) is outside \(Self.minimumFactor)...\(Self.maximumFactor): Redis keeps deadlines in whole milliseconds and loopback round trips take about 0.1 ms, so below \(Self.minimumFactor) a real millisecond would outweigh the scenario's own margins; use \(Self.minimumFactor) or more (0.1 is a good start)")
+                "--time-scale \(factor) is outside \(Self.minimumFactor)...\(Self.maximumFactor): below \(Self.minimumFactor) a loopback round trip (~0.1 ms), one Redis deadline millisecond and the 20 ms timing tolerance outweigh the scenarios' own margins, so the run could not show what the scenario means; use \(Self.minimumFactor) or more (0.1 is a good start)")
         }
         self.factor = factor
     }
