@@ -10,7 +10,7 @@ import Trace
 /// the address it came from, with the reply the replay computed (checked against the reply the worker got);
 /// `expire` events come from the replay; everything else from the workers' and writers' records. Times are the
 /// model's: each event's time is the time of the input it follows plus a delay, measured in real time, divided by
-/// the time scale and clamped into the scenario's range within the tolerance (``RealTiming``); fixed durations
+/// the time scale and clamped into the scenario's range (reported beyond the tolerance, ``RealTiming``); fixed durations
 /// (calls, writes, pauses, timeouts, TTLs) take the scenario's values. The delays found are what the model
 /// validates the trace with.
 struct RealTraceBuilder {

@@ -93,6 +93,7 @@ struct RedisCommand: AsyncParsableCommand {
             print("trace:")
             print(TraceText.format(report.events), terminator: "")
         }
+        if report.failedOnTiming { throw ExitCode(4) }
         if !report.passed { throw ExitCode.checkFailed }
     }
 }

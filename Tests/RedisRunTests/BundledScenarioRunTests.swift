@@ -49,7 +49,7 @@ import Testing
             print("\(scenarioName) \(protocolName): skipped: \(reason)")
             return
         }
-        let report = try await RealRun.run(run)
+        let report = try await runRetryingTimingFailures(run)
         #expect(report.passed, "\(scenarioName) \(protocolName):\n\(report.text)")
         #expect(report.modelAccepted)
         #expect(report.replyMismatches.isEmpty)

@@ -25,7 +25,7 @@ import Trace
         let run = try configuration(
             try bundledScenario("stale-set-after-invalidation"), "pr-4821", server: server, scale: 0.5,
             privateServer: false, runIdentifier: runIdentifier)
-        let report = try await RealRun.run(run)
+        let report = try await runRetryingTimingFailures(run)
         stop.value = true
 
         #expect(report.passed, "\(report.text)")

@@ -37,3 +37,21 @@ struct RedisRunTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// How many times a test runs a scenario whose run failed on timing alone (``RealRunReport/failedOnTiming``):
+/// a machine shared by several builds can stall a thread for tens of milliseconds, which says nothing about the
+/// protocol. A failure of any other kind (a reply that differs, a trace the model rejects although every delay
+/// was within tolerance) fails at once. Each retry is printed.
+let timingAttempts = 3
+
+/// Runs `run`, again with a fresh run identity when it failed on timing alone, up to ``timingAttempts`` times.
+func runRetryingTimingFailures(_ run: RealRunConfiguration) async throws -> RealRunReport {
+    var attempt = run
+    for number in 1...timingAttempts {
+        let report = try await RealRun.run(attempt)
+        guard report.failedOnTiming, number < timingAttempts else { return report }
+        print("\(run.scenario.name) \(run.named.name): attempt \(number) failed on timing; running again:\n\(report.text)")
+        attempt.runIdentifier = RealRunConfiguration.newRunIdentifier()
+    }
+    preconditionFailure("unreachable: the last attempt returns")
+}
