@@ -40,6 +40,25 @@ import Trace
         #expect(!report.text.contains("customer") && !report.text.contains("someone-else"))
     }
 
+    @Test func aPasswordIsUsedAndNeverPrinted() async throws {
+        let secret = "leaselab-secret-pw-\(UInt32.random(in: 0...UInt32.max))"
+        let server = try RedisServerProcess(password: secret)
+        defer { server.stop() }
+        let run = try configuration(try bundledScenario("lost-acquire-reply"), "pr-4821", server: server, scale: 0.1, privateServer: false)
+        #expect(run.password == secret)
+        let report = try await runRetryingTimingFailures(run)
+        #expect(report.passed, "\(report.text)")
+        #expect(!report.text.contains(secret))
+        #expect(!"\(report)".contains(secret))
+        var wrong = run
+        wrong.password = "not-" + secret
+        await #expect {
+            _ = try await RealRun.run(wrong)
+        } throws: { error in
+            "\(error)".contains(server.description) && !"\(error)".contains(secret) && !"\(error)".contains("\n")
+        }
+    }
+
     @Test func aUserWithoutMonitorIsRefusedInOneLineWithoutItsPassword() async throws {
         let server = try RedisServerProcess()
         defer { server.stop() }
