@@ -14,7 +14,7 @@ import Trace
         _ = try admin.send("SET", "customer:42", "precious")
         _ = try admin.send("SET", "leaselab:someone-else:user:1", "theirs", "PX", "600000")
         // Another client works on the foreign key while the run goes on: MONITOR sees it and must drop it.
-        let stop = Atomic(false)
+        let stop = LockedFlag(false)
         let busy = Thread {
             guard let other = try? server.makeConnection() else { return }
             while !stop.value { _ = try? other.send("GET", "customer:42") }
@@ -125,8 +125,8 @@ import Trace
     }
 }
 
-/// A tiny lock-free flag for the busy client thread.
-final class Atomic<Value: Sendable>: @unchecked Sendable {
+/// A flag for the busy client thread, behind a lock.
+final class LockedFlag<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Value
     init(_ value: Value) { stored = value }
