@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "Conformance", dependencies: ["LeaseModel", "Scenario", "Simulator", "Trace"]),
 
         // Simulated against real Redis: the same random command sequences sent to both, every reply compared.
-        .target(name: "RedisDiff", dependencies: ["RedisClient", "Simulator", "Trace", "LeaseCore"]),
+        .target(name: "RedisDiff", dependencies: ["RedisClient", "Simulator", "Trace", "LeaseCore", "LeaseCache"]),
 
         // `leaselab redis`: a scenario run in real time through LeaseCache against a real Redis, its MONITOR
         // history replayed (RealRedis) and its trace validated on the model (Conformance).

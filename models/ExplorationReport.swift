@@ -68,6 +68,13 @@ public struct ExplorationReport: Sendable {
             case .undecided: lines.append("\(property.rawValue) was expected to hold; the search stopped first")
             }
         }
+        for property in expectation.reach {
+            switch sometimes.first(where: { $0.property == property })?.verdict {
+            case .reached: break
+            case .notReached, nil: lines.append("\(property.rawValue) was expected to be reached but no path reaches it")
+            case .undecided: lines.append("\(property.rawValue) was expected to be reached; the search stopped first")
+            }
+        }
         return lines
     }
 }

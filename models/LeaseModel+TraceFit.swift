@@ -21,13 +21,21 @@ extension LeaseModel {
         var states = initialStates
         for (index, event) in events.enumerated() {
             var next: [ModelState] = []
-            var seen = Set<UInt64>()
+            var nextSeen = Set<UInt64>()
             var allowed: [TraceEvent] = []
-            for state in silentClosure(of: states) {
+            // The silent closure and the event's successors in one walk: each state's successors are computed
+            // once (the same order as `silentClosure`, so `allowed` lists events in the same order).
+            var seen = Set<UInt64>()
+            var work = states
+            while let state = work.popLast() {
+                guard seen.insert(state.fingerprint).inserted else { continue }
                 for successor in successors(of: state) {
-                    guard let made = successor.action.event else { continue }
+                    guard let made = successor.action.event else {
+                        work.append(successor.state)
+                        continue
+                    }
                     if made == event {
-                        if seen.insert(successor.state.fingerprint).inserted { next.append(successor.state) }
+                        if nextSeen.insert(successor.state.fingerprint).inserted { next.append(successor.state) }
                     } else if !allowed.contains(made) {
                         allowed.append(made)
                     }

@@ -25,8 +25,9 @@ import Trace
 /// - when nothing but expiries is left, lease-key expiries still happen and cache-key ones are dropped, except
 ///   those due before the last ghost (``ModelState/ghostHorizonMicroseconds``);
 /// - delays take the `explore` values: each network value for each request, reply and restart notice; each
-///   origin value inside the origin's range for each load without a fixed override; a pause lasts exactly its
-///   fault's duration, as in the simulator (see ``DelayOptions/pauses(duration:)``);
+///   origin value inside the origin's range for each load without a fixed override; each `pause` value inside
+///   the pause fault's own range (its ends when none is), as the simulator draws from that range (see
+///   ``DelayOptions/pauses(_:_:)``);
 /// - a worker is paused only before a send or with the origin's answer held, so whatever else reaches it while
 ///   paused is stale: the simulator's inbox reduces to the one held input (``HeldInput``).
 public struct LeaseModel: Sendable {

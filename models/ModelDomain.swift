@@ -29,8 +29,11 @@ struct DelayOptions: Hashable, Sendable {
     var origin: [TimeWindow]
     /// In validation, the run's own delays, each inside its range (see ``ModelDomain/validation(delays:)``).
     var drawn: [DelayChoice: Int64] = [:]
+    /// The explored pause lengths (`explore: pause:`), each tried by the pauses whose range holds it.
+    var pauseValues: [Int64]
 
     init(scenario: Scenario, domain: ModelDomain) {
+        pauseValues = scenario.explore.pausesMicroseconds
         switch domain {
         case .explore, .validation:
             let explore = scenario.explore
@@ -49,7 +52,9 @@ struct DelayOptions: Hashable, Sendable {
                 switch choice {
                 case .network, .restartNotice: range = scenario.network.latency
                 case .origin: range = scenario.origin.latency
-                case .pause: continue  // one length only: the fault's (``pauses(duration:)``)
+                case .pause:
+                    drawn[choice] = value  // judged against its own fault's range in ``pauses(_:_:)``
+                    continue
                 }
                 if range.contains(value) { drawn[choice] = value }
             }
@@ -68,12 +73,13 @@ struct DelayOptions: Hashable, Sendable {
         return origin
     }
 
-    /// The lengths a pause of `duration` (its fault's `pause:`) takes.
-    ///
-    /// The simulator draws a pause's length from a range of exactly its fault's duration, so that is the only
-    /// length a conforming model may take: the `explore: pause:` values count only where they equal it. (An
-    /// explored length the simulator cannot produce would make model paths no replay can follow.)
-    func pauses(duration: Int64) -> [TimeWindow] {
-        [TimeWindow(microseconds: duration)]
+    /// The lengths a pause whose fault allows `range` takes: in validation the run's own draw when inside the
+    /// range; otherwise the `explore: pause:` values inside the range, or the range's ends when none is (the
+    /// simulator draws a pause's length from its fault's range, so an explored length outside it would make
+    /// model paths no replay can follow).
+    func pauses(_ range: LatencyRange, _ choice: DelayChoice) -> [TimeWindow] {
+        if let value = drawn[choice], range.contains(value) { return [TimeWindow(microseconds: value)] }
+        let inside = pauseValues.filter(range.contains)
+        return (inside.isEmpty ? ExploreValues.ends(of: range) : inside).map(TimeWindow.init(microseconds:))
     }
 }

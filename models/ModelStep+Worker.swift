@@ -93,8 +93,8 @@ extension ModelStep {
         }
         call.pausesUsed.insert(point)
         state[worker: worker].call = call
-        let length = cursor.delay(
-            .pause(worker: worker, call: call.callNumber, point: point), among: model.delays.pauses(duration: duration))
+        let choice = DelayChoice.pause(worker: worker, call: call.callNumber, point: point)
+        let length = cursor.delay(choice, among: model.delays.pauses(duration, choice))
         state[worker: worker].pause = WorkerPause(
             point: point, resume: state.nowMicroseconds + length, held: held)
         emit(.worker(worker), .pause(point))

@@ -22,19 +22,25 @@ public enum PathReplay {
 
     /// Explores one of a scenario's protocols and replays paths covering its graph and counterexamples.
     public static func run(
-        _ scenario: Scenario, _ named: NamedVariant, mutation: SimulationMutation = .none
+        _ scenario: Scenario, _ named: NamedVariant, mutation: SimulationMutation = .none,
+        observe: ((ModelPath) -> Void)? = nil
     ) -> PathCoverage {
         let explorer = Explorer(scenario: scenario, protocol: named)
         let counterexamples = explorer.run().always.compactMap { result -> ModelPath? in
             if case .fails(let path) = result.verdict { return path }
             return nil
         }
-        return run(model: explorer.model, graph: explorer.graph(), counterexamples: counterexamples, mutation: mutation)
+        return run(
+            model: explorer.model, graph: explorer.graph(), counterexamples: counterexamples, mutation: mutation,
+            observe: observe)
     }
 
     /// Replays paths covering `graph` (and the counterexamples) on the simulator.
+    ///
+    /// `observe`, when given, sees every path as it is replayed (the conformance benchmark collects them).
     public static func run(
-        model: LeaseModel, graph: ModelGraph, counterexamples: [ModelPath], mutation: SimulationMutation = .none
+        model: LeaseModel, graph: ModelGraph, counterexamples: [ModelPath], mutation: SimulationMutation = .none,
+        observe: ((ModelPath) -> Void)? = nil
     ) -> PathCoverage {
         var offsets: [Int] = []
         offsets.reserveCapacity(graph.edges.count)
@@ -54,6 +60,7 @@ public enum PathReplay {
                 initialStateIndex: initialIndex,
                 actions: transitions.map { graph.edges[$0.state][$0.edge].action })
             coverage.pathsReplayed += 1
+            observe?(path)
             if counterexample { coverage.counterexamplesReplayed += 1 }
             if let problem = mismatch(of: path, model: model, mutation: mutation) {
                 coverage.mismatchCount += 1

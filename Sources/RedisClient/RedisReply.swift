@@ -45,18 +45,8 @@ extension RedisReply: CustomStringConvertible {
         }
     }
 
+    /// Bulk bytes shown the way redis-cli and MONITOR quote them (`MonitorLine.quoted`).
     private static func escaped(_ bytes: [UInt8]) -> String {
-        var text = ""
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\\"): text += "\\\\"
-            case UInt8(ascii: "\""): text += "\\\""
-            case UInt8(ascii: "\n"): text += "\\n"
-            case UInt8(ascii: "\r"): text += "\\r"
-            case 0x20...0x7e: text.unicodeScalars.append(Unicode.Scalar(byte))
-            default: text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }
-        }
-        return text
+        MonitorLine.quoted(bytes)
     }
 }

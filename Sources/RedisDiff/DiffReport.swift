@@ -7,17 +7,8 @@ public struct DiffReport: Sendable {
     public var connections: Int
     /// Sequences run to their end (or to their first unexplained difference).
     public var sequencesRun = 0
-    /// Replies compared.
-    public var commandsCompared = 0
-    /// Replies that only a later instant of their bracket explains.
-    public var explainedByTiming = 0
-    /// Replies only Redis 7.0's later TTL clock explains (see ``CandidateStates``).
-    public var explainedByTTLClock = 0
-    /// Lookups near a deadline that aimed at one, and those that found none close enough.
-    public var deadlineLookupsAimed = 0
-    public var deadlineLookupsNotAimed = 0
-    /// States or instants dropped at a bound; nonzero means a later "unexplained" might have been explainable.
-    public var droppedStateCount = 0
+    /// What the compared replies came to, over every sequence run.
+    public var counts = DiffCounts()
     /// How many unexplained differences there were.
     public var unexplainedCount = 0
     /// The first ``DiffLimits/recordedDifferencesMaximum`` of them, sorted by sequence.
@@ -31,12 +22,7 @@ public struct DiffReport: Sendable {
 
     mutating func add(_ outcome: SequenceOutcome, index: Int, keepRecords: Bool) {
         sequencesRun += 1
-        commandsCompared += outcome.commandsCompared
-        explainedByTiming += outcome.explainedByTiming
-        explainedByTTLClock += outcome.explainedByTTLClock
-        deadlineLookupsAimed += outcome.deadlineLookupsAimed
-        deadlineLookupsNotAimed += outcome.deadlineLookupsNotAimed
-        droppedStateCount += outcome.droppedStateCount
+        counts.add(outcome.counts)
         if let difference = outcome.difference {
             unexplainedCount += 1
             differences.append(difference)
@@ -53,17 +39,17 @@ public struct DiffReport: Sendable {
         ]
         let tenths = elapsedMicroseconds / 100_000
         lines.append("sequences run: \(sequencesRun) in \(tenths / 10).\(tenths % 10) s")
-        lines.append("commands compared: \(commandsCompared)")
-        lines.append("differences explained by timing: \(explainedByTiming)")
+        lines.append("commands compared: \(counts.commandsCompared)")
+        lines.append("differences explained by timing: \(counts.explainedByTiming)")
         lines.append(
             "differences explained by the TTL clock (Redis 7.0 adds a TTL to a later clock reading than its expiry "
-                + "checks; the simulated Redis uses one instant): \(explainedByTTLClock)")
+                + "checks; the simulated Redis uses one instant): \(counts.explainedByTTLClock)")
         lines.append(
-            "lookups near a deadline: \(deadlineLookupsAimed) aimed, \(deadlineLookupsNotAimed) with no deadline "
+            "lookups near a deadline: \(counts.deadlineLookupsAimed) aimed, \(counts.deadlineLookupsNotAimed) with no deadline "
                 + "close enough (looked up at once)")
-        if droppedStateCount > 0 {
+        if counts.droppedStateCount > 0 {
             lines.append(
-                "bound hit: \(droppedStateCount) simulated states or instants dropped (more than "
+                "bound hit: \(counts.droppedStateCount) simulated states or instants dropped (more than "
                     + "\(DiffLimits.candidateStatesMaximum) states, or an unpinned bracket of more than "
                     + "\(DiffLimits.unpinnedBracketMillisecondsMaximum) ms); an unexplained difference may be a false one")
         }
@@ -79,7 +65,7 @@ public struct DiffReport: Sendable {
                 lines.append("  ... and \(unexplainedCount - differences.count) more")
             }
         }
-        lines.append("\(sequencesRun) sequences, \(commandsCompared) commands, \(unexplainedCount) unexplained differences")
+        lines.append("\(sequencesRun) sequences, \(counts.commandsCompared) commands, \(unexplainedCount) unexplained differences")
         return lines
     }
 }

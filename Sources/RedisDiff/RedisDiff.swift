@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LeaseCache
 import RedisClient
 import Synchronization
 
@@ -115,7 +116,7 @@ public enum RedisDiff {
                     state.lastProgressMicroseconds = now
                     return Progress(
                         sequencesRun: state.report.sequencesRun, sequencesRequested: configuration.sequences,
-                        commandsCompared: state.report.commandsCompared,
+                        commandsCompared: state.report.counts.commandsCompared,
                         unexplainedCount: state.report.unexplainedCount)
                 }
                 if let report, let progress { progress(report) }

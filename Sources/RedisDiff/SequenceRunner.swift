@@ -1,3 +1,4 @@
+import LeaseCache
 import LeaseCore
 import RedisClient
 import Simulator
@@ -59,13 +60,13 @@ struct SequenceRunner {
                 command = plain
             case .lookupNearDeadline(let key, let offset):
                 aimed = try waitNearDeadline(of: key, offset: offset)
-                if aimed == nil { outcome.deadlineLookupsNotAimed += 1 } else { outcome.deadlineLookupsAimed += 1 }
+                if aimed == nil { outcome.counts.deadlineLookupsNotAimed += 1 } else { outcome.counts.deadlineLookupsAimed += 1 }
                 command = .get(key: key)
             }
             let observation = try observe(command)
             let override = fault.flatMap { $0.stepIndex == stepIndex ? $0.reply : nil }
             let verdict = states.advance(command, observation: observation, simulatedReplyOverride: override)
-            outcome.commandsCompared += 1
+            outcome.counts.commandsCompared += 1
             if recordSteps {
                 outcome.records.append(
                     StepRecord(
@@ -76,9 +77,9 @@ struct SequenceRunner {
             case .agreedAtStart:
                 break
             case .explainedByTiming:
-                outcome.explainedByTiming += 1
+                outcome.counts.explainedByTiming += 1
             case .explainedByTTLClock:
-                outcome.explainedByTTLClock += 1
+                outcome.counts.explainedByTTLClock += 1
             case .unexplained(let atStart, let atEnd):
                 outcome.difference = UnexplainedDifference(
                     sequenceIndex: index, sequenceSeed: sequence.seed, stepIndex: stepIndex, command: command,
@@ -86,7 +87,7 @@ struct SequenceRunner {
                 break stepLoop
             }
         }
-        outcome.droppedStateCount = states.droppedStateCount
+        outcome.counts.droppedStateCount = states.droppedStateCount
         try deleteKeys(of: sequence)
         return outcome
     }

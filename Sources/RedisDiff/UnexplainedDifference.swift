@@ -44,18 +44,8 @@ public struct StepRecord: Hashable, Sendable {
 
 /// What one sequence gave.
 public struct SequenceOutcome: Sendable {
-    /// Replies compared.
-    public var commandsCompared = 0
-    /// Replies only a later instant of their bracket explains.
-    public var explainedByTiming = 0
-    /// Replies only Redis 7.0's later TTL clock explains (see ``CandidateStates``).
-    public var explainedByTTLClock = 0
-    /// Lookups near a deadline that found a deadline to aim at.
-    public var deadlineLookupsAimed = 0
-    /// Lookups near a deadline whose key had none (missing or no TTL), or one too far to wait for.
-    public var deadlineLookupsNotAimed = 0
-    /// States or instants dropped at a bound (see ``CandidateStates/droppedStateCount``).
-    public var droppedStateCount = 0
+    /// What its compared replies came to.
+    public var counts = DiffCounts()
     /// The first unexplained difference; comparing stops there, since the states have parted.
     public var difference: UnexplainedDifference?
     /// Every compared step, when asked for.

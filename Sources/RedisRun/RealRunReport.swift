@@ -134,7 +134,7 @@ public struct RealRunReport: Sendable {
     static func describe(_ fault: FaultKind) -> String {
         switch fault {
         case .pause(let worker, let call, let duration, let point):
-            return "w\(worker) call \(call) pauses \(DurationText.format(duration)) at \(point.rawValue)"
+            return "w\(worker) call \(call) pauses \(DurationText.format(duration.minMicroseconds)) at \(point.rawValue)"
         case .loseReply(let worker, let call, let command):
             return "w\(worker) call \(call) loses the reply to its \(command.rawValue) (the harness's proxy holds it back)"
         case .dropConnection(let worker, let call, let command):

@@ -281,12 +281,14 @@ struct RealTraceBuilder {
                 cursorReal = real
 
             case .resume(let point):
-                let duration = scenario.faults.lazy.compactMap { fault -> Int64? in
+                let range = scenario.faults.lazy.compactMap { fault -> LatencyRange? in
                     if case .pause(worker, call, let duration, point) = fault.kind { return duration }
                     return nil
-                }.first ?? 0
-                cursorModel = pauseModel + clamp.fixed(
-                    measured(from: cursorReal, to: real), expected: duration, "pause of w\(worker) call \(call) at \(point.rawValue)")
+                }.first ?? LatencyRange(fixedMicroseconds: 0)
+                let length = clamp.ranged(
+                    measured(from: cursorReal, to: real), range, "pause of w\(worker) call \(call) at \(point.rawValue)")
+                delays[.pause(worker: worker, call: call, point: point)] = length
+                cursorModel = pauseModel + length
                 cursorReal = real
                 add(cursorModel, real: real, actor, .resume(point))
 

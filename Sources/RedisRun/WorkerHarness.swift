@@ -87,8 +87,9 @@ final class WorkerHarness: LeaseCallProbe {
 
     func reached(_ point: PausePoint, key: String) async {
         let call = currentCall
+        // A pause whose length is a range takes its minimum, as a ranged origin latency does.
         let pause = faults.lazy.compactMap { kind -> Int64? in
-            if case .pause(_, call, let duration, point) = kind { return duration }
+            if case .pause(_, call, let duration, point) = kind { return duration.minMicroseconds }
             return nil
         }.first
         guard let duration = pause else { return }

@@ -30,8 +30,10 @@ public struct Fault: Hashable, Sendable {
 /// The kinds of fault.
 public enum FaultKind: Hashable, Sendable {
     /// `{worker: w1, call: 1, pause: 2s, at: after-load}`: the worker's process stops for the duration at the
-    /// point; whatever arrives for it meanwhile waits, in order.
-    case pause(worker: Int, callNumber: Int, durationMicroseconds: Int64, point: PausePoint)
+    /// point; whatever arrives for it meanwhile waits, in order. The duration may be a range,
+    /// `pause: {min: 1s, max: 6s}`: the simulator's chooser draws the length from it and the model tries the
+    /// `explore: pause:` values inside it.
+    case pause(worker: Int, callNumber: Int, duration: LatencyRange, point: PausePoint)
     /// `{worker: w2, call: 1, lose-reply: acquire}`: the server applies the command, its reply never arrives, and
     /// the client's command timeout fires.
     case loseReply(worker: Int, callNumber: Int, command: FaultCommand)

@@ -9,11 +9,11 @@ extension Scenario {
         }
     }
 
-    /// The sum of every pause length in `faults:` (those that are `maybe` included).
+    /// The sum of every pause's longest length in `faults:` (those that are `maybe` included).
     public var totalPauseMicroseconds: Int64 {
         faults.reduce(0) { total, fault in
             switch fault.kind {
-            case .pause(_, _, let duration, _): return Self.saturatingSum(total, duration)
+            case .pause(_, _, let duration, _): return Self.saturatingSum(total, duration.maxMicroseconds)
             case .loseReply, .dropConnection, .restartRedis: return total
             }
         }

@@ -54,7 +54,9 @@ extension Scenario {
         for fault in faults {
             switch fault.kind {
             case .pause(let worker, let callNumber, let duration, _):
-                check(callExists(worker, callNumber) && duration > 0, "bad pause fault")
+                check(
+                    callExists(worker, callNumber) && duration.minMicroseconds > 0
+                        && duration.minMicroseconds <= duration.maxMicroseconds, "bad pause fault")
             case .loseReply(let worker, let callNumber, _), .dropConnection(let worker, let callNumber, _):
                 check(callExists(worker, callNumber), "fault on a call that does not exist")
             case .restartRedis(let at):

@@ -10,13 +10,17 @@ extension ScenarioDecoder {
     mutating func decodeExplore(
         _ node: YAMLNode?, network: NetworkSettings?, origin: OriginSettings?, faults: [Fault]?
     ) -> ExploreValues? {
-        let pauses = (faults ?? []).compactMap { fault -> Int64? in
+        let pauses = (faults ?? []).compactMap { fault -> LatencyRange? in
             switch fault.kind {
             case .pause(_, _, let length, _): return length
             case .loseReply, .dropConnection, .restartRedis: return nil
             }
         }
-        let pauseRange = pauses.min().map { LatencyRange(minMicroseconds: $0, maxMicroseconds: pauses.max() ?? $0) }
+        // The span of every pause's range: explored lengths lie inside it (each pause then tries those inside its
+        // own range, or its ends when none is).
+        let pauseRange = pauses.map(\.minMicroseconds).min().map {
+            LatencyRange(minMicroseconds: $0, maxMicroseconds: pauses.map(\.maxMicroseconds).max() ?? $0)
+        }
         var explore = ExploreValues(
             networkLatenciesMicroseconds: ExploreValues.ends(of: (network ?? .standard).latency),
             originLatenciesMicroseconds: ExploreValues.ends(of: (origin ?? .standard).latency),
@@ -118,7 +122,7 @@ extension ScenarioDecoder {
 
     // MARK: - Expectations
 
-    /// `expect: {<protocol>: {fail: [...], hold: [...]}}`, protocols from `protocols:`.
+    /// `expect: {<protocol>: {fail: [...], hold: [...], reach: [...]}}`, protocols from `protocols:`.
     mutating func decodeExpectations(_ node: YAMLNode, protocols: [NamedVariant]?) -> [Expectation]? {
         guard let fields = mapping(node, "expect") else { return nil }
         let names = protocols?.map(\.name)
@@ -132,7 +136,7 @@ extension ScenarioDecoder {
                 clean = false
                 continue
             }
-            guard let verdicts = self.fields(entry.value, "expect entry", known: ["fail", "hold"]) else {
+            guard let verdicts = self.fields(entry.value, "expect entry", known: ["fail", "hold", "reach"]) else {
                 clean = false
                 continue
             }
@@ -140,7 +144,9 @@ extension ScenarioDecoder {
             if let node = verdicts.present("fail") { fail = properties(node, "fail") }
             var hold: [PropertyName]? = []
             if let node = verdicts.present("hold") { hold = properties(node, "hold") }
-            guard let fail, let hold else {
+            var reach: [SometimesProperty]? = []
+            if let node = verdicts.present("reach") { reach = properties(node, "reach", of: "sometimes property") }
+            guard let fail, let hold, let reach else {
                 clean = false
                 continue
             }
@@ -149,18 +155,20 @@ extension ScenarioDecoder {
                        "'\(property.rawValue)' is in both fail and hold; keep it in one")
                 clean = false
             }
-            result.append(Expectation(protocolName: entry.key, fail: fail, hold: hold))
+            result.append(Expectation(protocolName: entry.key, fail: fail, hold: hold, reach: reach))
         }
         return clean ? result : nil
     }
 
-    /// A list of distinct property names.
-    private mutating func properties(_ node: YAMLNode, _ what: String) -> [PropertyName]? {
-        guard let items = sequence(node, what, limit: PropertyName.allCases.count * 2) else { return nil }
-        var result: [PropertyName] = []
+    /// A list of distinct property names (`always` ones, or `sometimes` ones for `reach`).
+    private mutating func properties<Property: RawRepresentable & CaseIterable & Equatable>(
+        _ node: YAMLNode, _ what: String, of kind: String = "property"
+    ) -> [Property]? where Property.RawValue == String {
+        guard let items = sequence(node, what, limit: Property.allCases.count * 2) else { return nil }
+        var result: [Property] = []
         var clean = true
         for item in items {
-            guard let property: PropertyName = choice(item, "property") else {
+            guard let property: Property = choice(item, kind) else {
                 clean = false
                 continue
             }

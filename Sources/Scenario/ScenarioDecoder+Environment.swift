@@ -165,15 +165,14 @@ extension ScenarioDecoder {
         switch kindKey {
         case "pause":
             let target = callTarget(fields, context, example: "worker: w1")
-            let length = duration(kindNode, "pause")
+            let length = latencyRange(kindNode, "pause")
             let point: PausePoint? = required(fields, "at", example: "at: after-load").flatMap { choice($0, "pause point") }
-            if let length, length == 0 {
+            if let length, length.minMicroseconds == 0 {
                 report(kindNode.position, .invalidValue, "a pause of 0us does nothing; pause for at least 1us")
                 clean = false
             }
             if let target, let length, let point {
-                kind = .pause(worker: target.worker, callNumber: target.callNumber, durationMicroseconds: length,
-                              point: point)
+                kind = .pause(worker: target.worker, callNumber: target.callNumber, duration: length, point: point)
             } else { kind = nil }
         case "lose-reply", "drop-connection":
             let target = callTarget(fields, context, example: "worker: w1")

@@ -1,3 +1,5 @@
+import Trace
+
 extension ScenarioDecoder {
     // MARK: - Keys
 
@@ -209,12 +211,13 @@ extension ScenarioDecoder {
         }
     }
 
-    /// A writer is a trace actor: a name that is neither a worker's (`w<number>`) nor `server`.
+    /// A writer is a trace actor: a name that reads back as that writer in every trace form
+    /// (`Actor.isValidWriterName`), so neither a worker's (`w<number>`) nor `server`.
     private mutating func writerName(_ node: YAMLNode) -> String? {
         guard let name = name(node, "writer name", example: "writer") else { return nil }
         let looksLikeWorker = name.count > 1 && name.first == "w"
             && name.dropFirst().unicodeScalars.allSatisfy { $0.value >= 0x30 && $0.value <= 0x39 }
-        if looksLikeWorker || name == "server" {
+        if looksLikeWorker || !Trace.Actor.isValidWriterName(name) {
             report(node.position, .invalidValue,
                    "writer name \(ScenarioText.quoted(name)) is a \(looksLikeWorker ? "worker's" : "server's") trace name; "
                    + "name writers otherwise, e.g. writer or cms")

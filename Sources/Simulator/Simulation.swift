@@ -532,7 +532,7 @@ public struct Simulation<C: Chooser> {
         workers[worker].paused = point
         record(.worker(worker), .pause(point))
         let length = chooser.delay(
-            .pause(worker: worker, call: call, point: point), in: LatencyRange(fixedMicroseconds: duration))
+            .pause(worker: worker, call: call, point: point), in: duration)
         schedule(.resume(worker: worker, call: call, point: point), at: now + length)
         return true
     }

@@ -43,7 +43,7 @@ public enum SimulatorBenchmark {
         for number in stride(from: 1, through: perWorker, by: 50) {
             faults.append(Fault(kind: .loseReply(worker: 1, callNumber: number, command: .acquire), maybe: false))
             faults.append(
-                Fault(kind: .pause(worker: 3, callNumber: number, durationMicroseconds: 6_000_000, point: .afterLoad), maybe: true))
+                Fault(kind: .pause(worker: 3, callNumber: number, duration: LatencyRange(fixedMicroseconds: 6_000_000), point: .afterLoad), maybe: true))
             if workers >= 2 {
                 faults.append(Fault(kind: .dropConnection(worker: 2, callNumber: number, command: .write), maybe: false))
             }

@@ -5,6 +5,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (build with -c release; scripts/leaselab builds that way).",
-        subcommands: [BenchCache.self, BenchSimulator.self, BenchExplorer.self]
+        subcommands: [BenchCache.self, BenchSimulator.self, BenchExplorer.self, BenchConformance.self]
     )
 }

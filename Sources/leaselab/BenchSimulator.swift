@@ -53,7 +53,7 @@ struct BenchSimulator: AsyncParsableCommand {
                 let result = simulation.run()
                 let elapsed = (ContinuousClock.now - start).seconds
                 if let limit = result.limitReached {
-                    throw ValidationError("the benchmark run hit a limit: \(limit)")
+                    throw runProblem("the benchmark run hit a limit: \(limit)")
                 }
                 if let first {
                     precondition(

@@ -49,18 +49,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let files = try scenarioFiles()
-        var scenarios: [Scenario] = []
-        var invalid = false
-        for file in files {
-            do {
-                scenarios.append(try ScenarioLoader.load(path: file))
-            } catch {
-                printError(error.description)
-                invalid = true
-            }
-        }
-        if invalid { throw ExitCode.scenarioInvalid }
+        let scenarios = try ScenarioFiles.load(ScenarioFiles.resolve(paths))
 
         let options = CheckOptions(tracesDirectory: traces, updateTraces: updateTraces, seedsMaximum: seedsMaximum)
         let start = ContinuousClock.now
@@ -72,38 +61,17 @@ struct Check: ParsableCommand {
             checks += try ScenarioCheck.run(scenario, options: options)
         }
         let seconds = (ContinuousClock.now - start).seconds
+        let knobProblems = KnobCheck.problems()
         switch format {
-        case .text: printText(checks, seconds: seconds)
-        case .json: printJSON(checks, seconds: seconds)
+        case .text: printText(checks, knobProblems: knobProblems, seconds: seconds)
+        case .json: printJSON(checks, knobProblems: knobProblems, seconds: seconds)
         }
-        if checks.contains(where: { !$0.passed }) {
+        if checks.contains(where: { !$0.passed }) || !knobProblems.isEmpty {
             throw ExitCode.checkFailed
         }
     }
 
-    /// The scenario files named, directories expanded to their `.yaml` files, sorted.
-    private func scenarioFiles() throws -> [String] {
-        let named = paths.isEmpty ? ["scenarios"] : paths
-        var files: [String] = []
-        for path in named {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("\(path): no such file or directory; name scenario files or a directory of them")
-            }
-            if isDirectory.boolValue {
-                let entries = try FileManager.default.contentsOfDirectory(atPath: path)
-                files += entries.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
-                    path + "/" + $0
-                }
-            } else {
-                files.append(path)
-            }
-        }
-        guard !files.isEmpty else { throw ValidationError("no scenario files in \(named.joined(separator: ", "))") }
-        return files
-    }
-
-    private func printText(_ checks: [ProtocolCheck], seconds: Double) {
+    private func printText(_ checks: [ProtocolCheck], knobProblems: [String], seconds: Double) {
         let rows = checks.map { check -> [String] in
             let golden: String
             switch check.golden {
@@ -138,13 +106,18 @@ struct Check: ParsableCommand {
                 print("  " + line.replacingOccurrences(of: "\n", with: "\n  "))
             }
         }
-        let failed = checks.filter { !$0.passed }.count
+        if !knobProblems.isEmpty {
+            print("\nknobs the model does not know:")
+            for line in knobProblems { print("  " + line) }
+        }
+        // A knob the model does not know fails the run as one more failed check.
+        let failed = checks.filter { !$0.passed }.count + knobProblems.count
         // The last line alone, in the form CI reads a run's result from.
         print("\nchecked \(checks.count) scenario protocols in \(String(format: "%.1f", seconds)) s")
-        print("\(checks.count - failed) passed, \(failed) failed")
+        print("\(checks.count + knobProblems.count - failed) passed, \(failed) failed")
     }
 
-    private func printJSON(_ checks: [ProtocolCheck], seconds: Double) {
+    private func printJSON(_ checks: [ProtocolCheck], knobProblems: [String], seconds: Double) {
         let quoted = JSONText.quoted
         let entries = checks.map { check -> String in
             let golden: String
@@ -160,9 +133,10 @@ struct Check: ParsableCommand {
             return
                 "{\"scenario\":\(quoted(check.scenario)),\"protocol\":\(quoted(check.protocolName)),\"holds\":[\(held)],\"fails\":[\(failed)],\"states\":\(check.distinctStates),\"seeds\":\(check.seedsRun),\"tracesAccepted\":\(check.seedTracesAccepted),\"transitionsCovered\":\(check.coverage.transitionsCovered),\"transitionsTotal\":\(check.coverage.transitionsTotal),\"pathsReplayed\":\(check.coverage.pathsReplayed),\"pathsReplayedInFull\":\(check.coverage.replayedInFull),\"pathMismatches\":\(check.coverage.mismatchCount),\"golden\":\"\(golden)\",\"passed\":\(check.passed),\"failures\":[\(failures)]}"
         }
-        let failed = checks.filter { !$0.passed }.count
+        let failed = checks.filter { !$0.passed }.count + knobProblems.count
+        let knobs = knobProblems.map(quoted).joined(separator: ",")
         print(
-            "{\"passed\":\(checks.count - failed),\"failed\":\(failed),\"seconds\":\(String(format: "%.3f", seconds)),\"checks\":[\(entries.joined(separator: ","))]}"
+            "{\"passed\":\(checks.count + knobProblems.count - failed),\"failed\":\(failed),\"seconds\":\(String(format: "%.3f", seconds)),\"unmodelledKnobs\":[\(knobs)],\"checks\":[\(entries.joined(separator: ","))]}"
         )
     }
 }

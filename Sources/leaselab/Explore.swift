@@ -51,17 +51,11 @@ struct Explore: ParsableCommand {
 
     func run() throws {
         let limits = ExplorerLimits(maximumDistinctStates: maxStates, maximumDepth: maxDepth)
-        let files = matrix && paths.isEmpty ? try Self.bundledScenarioPaths() : paths
+        let files = try ScenarioFiles.resolve(paths)
+        let scenarios = try ScenarioFiles.load(files)
         var disagreements: [String] = []
         var rows: [[String]] = []
-        for path in files {
-            let scenario: Scenario
-            do {
-                scenario = try ScenarioLoader.load(path: path)
-            } catch {
-                print(error.description)
-                throw ExitCode(2)
-            }
+        for (path, scenario) in zip(files, scenarios) {
             for named in try chosenProtocols(of: scenario, path: path) {
                 let report = Explorer(scenario: scenario, protocol: named, limits: limits).run()
                 let disagreeing = scenario.expectation(for: named.name).map(report.disagreements(with:)) ?? []
@@ -98,7 +92,7 @@ struct Explore: ParsableCommand {
         return try protocols.map { name in
             guard let named = scenario.namedVariant(name) else {
                 let names = scenario.protocols.map(\.name).joined(separator: ", ")
-                throw ValidationError("\(path): no protocol '\(name)'; the scenario runs \(names)")
+                throw usageProblem("\(path): no protocol '\(name)'; the scenario runs \(names)")
             }
             return named
         }
@@ -154,21 +148,16 @@ struct Explore: ParsableCommand {
                 || (expectation?.hold.contains(result.property) == true && result.verdict.word != "holds")
             return result.verdict.word + (disagrees ? "!" : "")
         }
-        return [report.scenarioName, report.protocolName] + cells + report.sometimes.map(\.verdict.word)
+        let reached = report.sometimes.map { result -> String in
+            let disagrees = expectation?.reach.contains(result.property) == true && result.verdict.word != "reached"
+            return result.verdict.word + (disagrees ? "!" : "")
+        }
+        return [report.scenarioName, report.protocolName] + cells + reached
             + [String(report.statistics.distinctStates) + (report.limitReached == nil ? "" : "+")]
     }
 
     static func markdownTable(header: [String], rows: [[String]]) -> String {
         func line(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
         return ([line(header), line(header.map { _ in "---" })] + rows.map(line)).joined(separator: "\n")
-    }
-
-    /// Every `scenarios/*.yaml` under the current directory, sorted.
-    static func bundledScenarioPaths() throws -> [String] {
-        let directory = "scenarios"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-            throw ValidationError("no scenarios/ folder here; give scenario files or run from the package root")
-        }
-        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { directory + "/" + $0 }
     }
 }

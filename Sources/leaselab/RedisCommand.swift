@@ -36,29 +36,28 @@ struct RedisCommand: AsyncParsableCommand {
     @Option(help: "Print the trace in this format (text, jsonl or mermaid) after the report.")
     var format: Format?
 
-    func run() async throws {
-        let scale: TimeScale
+    func validate() throws {
         do {
-            scale = try TimeScale(timeScale)
+            _ = try TimeScale(timeScale)
         } catch {
             throw ValidationError(error.description)
         }
-        let loaded: Scenario
-        do {
-            loaded = try ScenarioLoader.load(path: scenario)
-        } catch {
-            printError(error.description)
-            throw ExitCode.scenarioInvalid
+    }
+
+    func run() async throws {
+        let scale = try TimeScale(timeScale)
+        guard let loaded = try ScenarioFiles.load(try ScenarioFiles.resolve([scenario])).first else {
+            throw usageProblem("\(scenario): no scenario in it")
         }
         let named: NamedVariant
         if let protocolName {
             guard let found = loaded.namedVariant(protocolName) else {
                 let names = loaded.protocols.map(\.name).joined(separator: ", ")
-                throw ValidationError("\(scenario) has no protocol '\(protocolName)'; it lists \(names)")
+                throw usageProblem("\(scenario) has no protocol '\(protocolName)'; it lists \(names)")
             }
             named = found
         } else {
-            guard let first = loaded.protocols.first else { throw ValidationError("\(scenario) lists no protocols") }
+            guard let first = loaded.protocols.first else { throw usageProblem("\(scenario) lists no protocols") }
             named = first
         }
         let report: RealRunReport
@@ -70,11 +69,11 @@ struct RedisCommand: AsyncParsableCommand {
                         privateServer: target.endpoint == nil))
             }
         } catch let error as RedisRunError {
-            printError(error.description)
-            throw error.isNotReproducible ? ExitCode(3) : ExitCode(2)
+            printError("error: " + error.description)
+            throw error.isNotReproducible ? ExitCode.notReproducibleForReal : ExitCode.runNotStarted
         } catch {
-            printError("leaselab redis: \(error)")
-            throw ExitCode(2)
+            printError("error: leaselab redis: \(error)")
+            throw ExitCode.runNotStarted
         }
         if let format {
             printError(report.text.trimmingSuffixNewline)
@@ -93,9 +92,18 @@ struct RedisCommand: AsyncParsableCommand {
             print("trace:")
             print(TraceText.format(report.events), terminator: "")
         }
-        if report.failedOnTiming { throw ExitCode(4) }
+        if report.failedOnTiming { throw ExitCode.failedOnTiming }
         if !report.passed { throw ExitCode.checkFailed }
     }
+}
+
+extension ExitCode {
+    /// `leaselab redis` could not start its run: the server unreachable, MONITOR refused, seeding failed.
+    static let runNotStarted = ExitCode(2)
+    /// The scenario cannot run against a real Redis (`real-redis: skip`, or a restart that would happen).
+    static let notReproducibleForReal = ExitCode(3)
+    /// The run failed only where the machine's timing departed from the scenario beyond the tolerance.
+    static let failedOnTiming = ExitCode(4)
 }
 
 extension String {

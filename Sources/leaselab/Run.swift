@@ -43,12 +43,12 @@ struct Run: ParsableCommand {
         if let protocolName {
             guard let found = loaded.namedVariant(protocolName) else {
                 let names = loaded.protocols.map(\.name).joined(separator: ", ")
-                throw ValidationError("\(scenario) has no protocol '\(protocolName)'; it lists \(names)")
+                throw usageProblem("\(scenario) has no protocol '\(protocolName)'; it lists \(names)")
             }
             named = found
         } else {
             guard let first = loaded.protocols.first else {
-                throw ValidationError("\(scenario) lists no protocols")
+                throw usageProblem("\(scenario) lists no protocols")
             }
             named = first
         }

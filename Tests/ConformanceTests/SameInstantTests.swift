@@ -72,3 +72,35 @@ func staleItemsAreNotChosen() throws {
         #expect(divergence == nil, "seed \(seed): \(divergence?.report ?? "")")
     }
 }
+
+@Test("two calls of one worker due at one instant start in either order, on both sides")
+func sameInstantCallsOfOneWorker() throws {
+    let scenario = try ScenarioLoader.load(
+        text: """
+            name: same-instant-calls
+            about: One worker has two calls due at once, on two keys.
+            protocols: [pr-4821]
+            keys:
+              user:1: {cached: 1, source: 2}
+              user:2: {cached: 1, source: 2}
+            workers: 1
+            calls:
+              - {at: 0ms, worker: w1, key: user:1}
+              - {at: 0ms, worker: w1, key: user:2}
+            network:
+              latency: 1ms
+            origin:
+              latency: 20ms
+            seeds: 40
+            """, path: "same-instant-calls.yaml")
+    let named = try #require(scenario.protocols.first)
+    let coverage = PathReplay.run(scenario, named)
+    #expect(coverage.passed, "\(coverage.mismatches.map(\.report))")
+    var firstKeys = Set<String>()
+    for seed in 0..<UInt64(scenario.seedCount) {
+        let (result, divergence) = TraceValidation.check(scenario, named, seed: seed)
+        #expect(divergence == nil, "\(divergence?.report ?? "")")
+        if case .call(let key, _) = result.events.first?.kind { firstKeys.insert(key) }
+    }
+    #expect(firstKeys == ["user:1", "user:2"], "seeded runs start either call first")
+}

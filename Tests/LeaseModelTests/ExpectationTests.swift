@@ -44,7 +44,8 @@ func stateCounts(name: String) throws {
     }
 }
 
-/// What each bundled scenario is meant to reach, per protocol: proof the search got where it was meant to.
+/// What each bundled scenario is meant to reach, per protocol (its `reach:` entries): proof the search got where it
+/// was meant to.
 private let meantToReach: [String: [String: [SometimesProperty]]] = [
     "lease-expiry-pause": [
         "pr-4821": [.leaseExpiredMidReload], "pr-4821-timeout": [.leaseExpiredMidReload],
@@ -58,6 +59,24 @@ private let meantToReach: [String: [String: [SometimesProperty]]] = [
     "redis-restart-mid-reload": ["pr-4821": [.contendedCall], "fenced": [.contendedCall, .fencedWriteRefused]],
     "stampede-pre-review": ["pr-4821": [.contendedCall]],
 ]
+
+@Test("the scenarios' reach: entries are the pinned table: a change of what a scenario must reach is reviewed")
+func reachDeclarations() throws {
+    var declared: [String: [String: [SometimesProperty]]] = [:]
+    for name in bundledScenarioNames {
+        for expectation in try bundledScenario(name).expectations where !expectation.reach.isEmpty {
+            declared[name, default: [:]][expectation.protocolName] = expectation.reach
+        }
+    }
+    #expect(declared == meantToReach)
+}
+
+@Test("a reach: entry the search does not reach is a disagreement")
+func unreachedIsADisagreement() throws {
+    let report = try cachedReport("happy-path", "pr-4821")
+    let expectation = Expectation(protocolName: "pr-4821", fail: [], hold: [], reach: [.contendedCall])
+    #expect(report.disagreements(with: expectation) == ["contended-call was expected to be reached but no path reaches it"])
+}
 
 @Test("each sometimes property is reached where a scenario is meant to reach it, and its witness shows it")
 func sometimesReached() throws {

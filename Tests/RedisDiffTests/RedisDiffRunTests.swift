@@ -17,10 +17,10 @@ import Trace
         }
         #expect(report.sequencesRun == 300)
         #expect(report.unexplainedCount == 0, "SEED=\(seed): \(report.differences.map(\.description))")
-        #expect(report.droppedStateCount == 0, "SEED=\(seed)")
-        #expect(report.commandsCompared >= 300 * 2, "SEED=\(seed)")
-        #expect(report.deadlineLookupsAimed > 0, "SEED=\(seed)")
-        #expect(report.lines.last == "300 sequences, \(report.commandsCompared) commands, 0 unexplained differences")
+        #expect(report.counts.droppedStateCount == 0, "SEED=\(seed)")
+        #expect(report.counts.commandsCompared >= 300 * 2, "SEED=\(seed)")
+        #expect(report.counts.deadlineLookupsAimed > 0, "SEED=\(seed)")
+        #expect(report.lines.last == "300 sequences, \(report.counts.commandsCompared) commands, 0 unexplained differences")
     }
 
     @Test func aBrokenSimulatedReplyIsReportedWithItsSeedAndStep() throws {
@@ -50,7 +50,7 @@ import Trace
             #expect(difference.observation.reply != injected)
             #expect(difference.description.contains("seed \(difference.sequenceSeed) step \(faultyStep): "))
         }
-        #expect(report.lines.last == "12 sequences, \(report.commandsCompared) commands, \(expected.count) unexplained differences")
+        #expect(report.lines.last == "12 sequences, \(report.counts.commandsCompared) commands, \(expected.count) unexplained differences")
         #expect(report.lines.contains { $0.hasPrefix("  sequence \(expected[0].index) seed \(expected[0].seed) step 2: ") })
     }
 

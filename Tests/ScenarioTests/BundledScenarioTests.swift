@@ -45,7 +45,7 @@ import Trace
         expected.release = .getThenDelete
         #expect(scenario.protocols[0].variant == expected)
         #expect(scenario.faults == [Fault(
-            kind: .pause(worker: 1, callNumber: 1, durationMicroseconds: 6_000_000, point: .beforeReleaseDelete),
+            kind: .pause(worker: 1, callNumber: 1, duration: LatencyRange(fixedMicroseconds: 6_000_000), point: .beforeReleaseDelete),
             maybe: false)])
         #expect(scenario.explore.pausesMicroseconds == [6_000_000])
     }

@@ -109,12 +109,12 @@ import Trace
         #expect(scenario.origin.override(worker: 2, callNumber: 2) == nil)
 
         #expect(scenario.faults == [
-            Fault(kind: .pause(worker: 1, callNumber: 2, durationMicroseconds: 2_000_000, point: .afterLoad),
+            Fault(kind: .pause(worker: 1, callNumber: 2, duration: LatencyRange(fixedMicroseconds: 2_000_000), point: .afterLoad),
                   maybe: false),
             Fault(kind: .loseReply(worker: 2, callNumber: 1, command: .acquire), maybe: true),
             Fault(kind: .dropConnection(worker: 3, callNumber: 1, command: .release), maybe: false),
             Fault(kind: .restartRedis(atMicroseconds: 4_000_000), maybe: false),
-            Fault(kind: .pause(worker: 1, callNumber: 1, durationMicroseconds: 500_000, point: .beforeReleaseDelete),
+            Fault(kind: .pause(worker: 1, callNumber: 1, duration: LatencyRange(fixedMicroseconds: 500_000), point: .beforeReleaseDelete),
                   maybe: false),
         ])
         #expect(scenario.faults.map(\.worker) == [1, 2, 3, nil, 1])

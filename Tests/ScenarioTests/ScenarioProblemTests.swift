@@ -166,6 +166,20 @@ import Trace
         check(both, [
             "8:35: 'single-loader' is in both fail and hold; keep it in one",
         ])
+        let reach = TestSupport.minimal("""
+            expect:
+              fenced: {reach: [contended-call, fenced-write-refused], hold: [single-loader], raech: []}
+            """)
+        check(reach, [
+            "8:82: unknown key 'raech'; did you mean 'reach'?",
+        ])
+        let reachName = TestSupport.minimal("""
+            expect:
+              fenced: {reach: [contended-cal, fenced-write-refused]}
+            """)
+        check(reachName, [
+            "8:20: unknown sometimes property 'contended-cal'; did you mean 'contended-call'?",
+        ])
     }
 
     @Test func badNames() {

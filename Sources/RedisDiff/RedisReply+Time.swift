@@ -1,19 +1,4 @@
 import RedisClient
-import Trace
-
-extension Reply {
-    /// The protocol's view of a hiredis reply; an array (which no protocol command gives) becomes `.other`.
-    init(_ reply: RedisReply) {
-        switch reply {
-        case .status(let text): self = .status(text)
-        case .error(let message): self = .error(message)
-        case .integer(let value): self = .integer(value)
-        case .bulk(let bytes): self = .bulk(bytes)
-        case .null: self = .null
-        case .array(let elements): self = .other("array of \(elements.count)")
-        }
-    }
-}
 
 extension RedisReply {
     /// `TIME`'s reply, `[seconds, microseconds]` as two bulk strings, in µs; nil for any other shape.

@@ -1,0 +1,94 @@
+import Dispatch
+import LeaseModel
+import Scenario
+import Simulator
+import Trace
+
+/// The conformance checker's two rates (issue 5): trace events replayed on the model per second, and model paths
+/// replayed on the implementation per second, over the bundled scenarios.
+///
+/// The work is gathered first, untimed (seeded simulator traces with the models that validate them; the paths
+/// `leaselab check` replays), and then each half is timed alone, so the rates are of the replay and nothing else.
+public enum ConformanceBenchmark {
+    /// One seeded trace and the model that validates it (built with the run's own delays).
+    public struct RecordedTrace: Sendable {
+        public var model: LeaseModel
+        public var events: [TraceEvent]
+        public var complete: Bool
+    }
+
+    /// One model path and the model it came from.
+    public struct RecordedPath: Sendable {
+        public var model: LeaseModel
+        public var path: ModelPath
+    }
+
+    /// What is replayed.
+    public struct Workload: Sendable {
+        public var traces: [RecordedTrace] = []
+        public var paths: [RecordedPath] = []
+
+        /// Trace events over all traces.
+        public var eventCount: Int { traces.reduce(0) { $0 + $1.events.count } }
+    }
+
+    /// What one measurement found.
+    public struct Figures: Sendable {
+        public var events: Int
+        public var eventSeconds: Double
+        /// Traces the model did not accept: 0 in a healthy tree, else the rate measures a failure's path.
+        public var tracesRejected: Int
+        public var paths: Int
+        public var pathSeconds: Double
+        /// Paths the simulator did not reproduce.
+        public var pathsMismatched: Int
+
+        public var eventsPerSecond: Double { eventSeconds > 0 ? Double(events) / eventSeconds : 0 }
+        public var pathsPerSecond: Double { pathSeconds > 0 ? Double(paths) / pathSeconds : 0 }
+    }
+
+    /// Gathers the seeded traces (seeds `0..<seedsPerProtocol`, capped by each scenario's `seeds:`) and the paths
+    /// `leaselab check` replays, for every scenario and protocol.
+    public static func workload(_ scenarios: [Scenario], seedsPerProtocol: Int) -> Workload {
+        var workload = Workload()
+        for scenario in scenarios {
+            for named in scenario.protocols {
+                for seed in 0..<UInt64(min(seedsPerProtocol, scenario.seedCount)) {
+                    var simulation = Simulation(
+                        scenario: scenario, variant: named.variant,
+                        chooser: RecordingChooser(SeededChooser(seed: seed)))
+                    let result = simulation.run()
+                    let model = LeaseModel(
+                        scenario: scenario, variant: named.variant,
+                        domain: .validation(delays: simulation.chooser.script.delays))
+                    workload.traces.append(
+                        RecordedTrace(model: model, events: result.events, complete: result.limitReached == nil))
+                }
+                let model = LeaseModel(scenario: scenario, variant: named.variant)
+                _ = PathReplay.run(scenario, named) { workload.paths.append(RecordedPath(model: model, path: $0)) }
+            }
+        }
+        return workload
+    }
+
+    /// Replays the workload once, timing each half.
+    public static func measure(_ workload: Workload) -> Figures {
+        var rejected = 0
+        let eventStart = DispatchTime.now().uptimeNanoseconds
+        for trace in workload.traces {
+            switch trace.model.fit(trace.events, complete: trace.complete) {
+            case .fits: break
+            case .diverges, .endsEarly: rejected += 1
+            }
+        }
+        let eventEnd = DispatchTime.now().uptimeNanoseconds
+        var mismatched = 0
+        for recorded in workload.paths where PathReplay.mismatch(of: recorded.path, model: recorded.model) != nil {
+            mismatched += 1
+        }
+        let pathEnd = DispatchTime.now().uptimeNanoseconds
+        return Figures(
+            events: workload.eventCount, eventSeconds: Double(eventEnd - eventStart) / 1e9, tracesRejected: rejected,
+            paths: workload.paths.count, pathSeconds: Double(pathEnd - eventEnd) / 1e9, pathsMismatched: mismatched)
+    }
+}
