@@ -189,12 +189,13 @@ public struct RealRunReport: Sendable {
                 lines.append("reached: " + properties.reached.map(\.rawValue).joined(separator: ", "))
             }
             if let expectation {
-                let missed = expectation.fail.filter { !properties.violated.contains($0) }
-                    + expectation.hold.filter { properties.violated.contains($0) }
+                let missed = expectation.fail.filter { !properties.violated.contains($0) }.map(\.rawValue)
+                    + expectation.hold.filter { properties.violated.contains($0) }.map(\.rawValue)
+                    + expectation.reach.filter { !properties.reached.contains($0) }.map(\.rawValue)
                 lines.append(
                     missed.isEmpty
                         ? "expect: this run shows what the scenario expects of \(protocolName)"
-                        : "expect: this run differs from the scenario's expect: on " + missed.map(\.rawValue).joined(separator: ", ")
+                        : "expect: this run differs from the scenario's expect: on " + missed.joined(separator: ", ")
                             + " (expect: speaks of every path; one real run follows one)")
             }
         }

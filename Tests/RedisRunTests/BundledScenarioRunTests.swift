@@ -67,6 +67,9 @@ import Testing
             for property in expectation.hold {
                 #expect(!properties.violated.contains(property), "\(scenarioName) \(protocolName): \(property) failed")
             }
+            for property in expectation.reach {
+                #expect(properties.reached.contains(property), "\(scenarioName) \(protocolName): \(property) not reached")
+            }
         }
     }
 }
