@@ -42,7 +42,7 @@ struct RedisRunTestError: Error, CustomStringConvertible {
 /// a machine shared by several builds can stall a thread for tens of milliseconds, which says nothing about the
 /// protocol. A failure of any other kind (a reply that differs, a trace the model rejects although every delay
 /// was within tolerance) fails at once. Each retry is printed.
-let timingAttempts = 3
+let timingAttempts = 5
 
 /// Runs `run`, again with a fresh run identity when it failed on timing alone, up to ``timingAttempts`` times.
 func runRetryingTimingFailures(_ run: RealRunConfiguration) async throws -> RealRunReport {
