@@ -141,15 +141,10 @@ public enum RealRun {
             _ = await harness.waitForLoads(boundMicroseconds: scale.real(longestLoad) + 1_000_000)
         }
 
-        // Wait past the last lease's deadline, so that an orphaned lease's expiry is in the record (the model's
-        // run ends only when no lease is left).
+        // Wait past the deadline of every lease that may still be held, so that an orphaned lease's expiry is in
+        // the record (the model's run ends only when no lease is left).
         let steps = harnesses.map(\.steps)
-        let leaseDeadline = steps.flatMap { $0 }.compactMap { stamped -> Int64? in
-            if case .sent(.acquire) = stamped.step {
-                return stamped.unixMicroseconds + Int64(sent.leaseTTLMilliseconds) * 1_000 + 1_000
-            }
-            return nil
-        }.max()
+        let leaseDeadline = Self.latestUnreleasedLeaseDeadline(steps, leaseTTLMilliseconds: sent.leaseTTLMilliseconds)
         let endUnix = max(RealClock.unixMicroseconds(), (leaseDeadline ?? 0) + expiryMarginMicroseconds)
         let wait = endUnix - RealClock.unixMicroseconds()
         if wait > 0 { try? await Task.sleep(for: .microseconds(wait)) }
@@ -165,6 +160,34 @@ public enum RealRun {
     }
 
     // MARK: - Parts
+
+    /// The latest wall-clock deadline of a lease that may still be held once every call has returned: one whose
+    /// acquire answered OK (or got no answer) and which no release of its own token is known to have deleted (a
+    /// release that answered 1, or a `DEL` of the lease key that answered 1). A lease another worker's `DEL` removed is waited for needlessly, which costs time, never correctness.
+    static func latestUnreleasedLeaseDeadline(_ steps: [[StampedStep]], leaseTTLMilliseconds: Int) -> Int64? {
+        var latest: Int64?
+        for worker in steps {
+            var deadlines: [Token: (leaseKey: String, unixMicroseconds: Int64)] = [:]
+            for stamped in worker {
+                switch stamped.step {
+                case .received(.acquire(let key, let token, _), .status("OK")), .failed(.acquire(let key, let token, _), _, _, _):
+                    // Taken, or perhaps taken (no reply): its deadline is at most a TTL after now.
+                    deadlines[token] = (
+                        Command.leaseKey(of: key), stamped.unixMicroseconds + Int64(leaseTTLMilliseconds) * 1_000 + 1_000
+                    )
+                case .received(.release(_, let token), .integer(1)):
+                    deadlines[token] = nil
+                case .received(.delete(let leaseKey), .integer(1)) where leaseKey.hasPrefix("lease:"):
+                    // A DEL that removed the lease key left it empty: none of this worker's leases on it is left.
+                    deadlines = deadlines.filter { $0.value.leaseKey != leaseKey }
+                default:
+                    break
+                }
+            }
+            for deadline in deadlines.values.map(\.unixMicroseconds) { latest = max(latest ?? deadline, deadline) }
+        }
+        return latest
+    }
 
     /// The faults that happen in this run: every fault, except a `maybe` one that does not happen in the
     /// simulator's seed-0 run. A restart that happens cannot be made for real.

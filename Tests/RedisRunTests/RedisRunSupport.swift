@@ -2,6 +2,11 @@ import Foundation
 import RedisClient
 import RedisRun
 import Scenario
+import Testing
+
+/// Every test that runs a scenario against a real Redis, one at a time: the runs are timed, and two at once on a
+/// two-core machine would only add noise (`.serialized` holds for the nested suites too).
+@Suite(.serialized) enum RealRedisRuns {}
 
 /// The package's root, found from this file's path, so tests read the bundled scenarios wherever they run.
 let redisRunPackageRoot: String = {
