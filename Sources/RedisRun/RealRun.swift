@@ -180,7 +180,8 @@ public enum RealRun {
                 case .received(.delete(let leaseKey), .integer(1)) where leaseKey.hasPrefix("lease:"):
                     // A DEL that removed the lease key left it empty: none of this worker's leases on it is left.
                     deadlines = deadlines.filter { $0.value.leaseKey != leaseKey }
-                default:
+                case .received, .failed, .call, .sent, .loadStart, .loadEnd, .loadFail, .originTimeout, .pause,
+                    .resume, .returned:
                     break
                 }
             }

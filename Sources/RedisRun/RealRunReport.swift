@@ -88,7 +88,8 @@ public struct RealRunReport: Sendable {
                 case .call(let number, _): call = number
                 case .returned(let outcome, let failure):
                     report.calls.append(CallLine(worker: index + 1, call: call, outcome: outcome, failure: failure))
-                default: break
+                case .sent, .received, .failed, .loadStart, .loadEnd, .loadFail, .originTimeout, .pause, .resume:
+                    break
                 }
             }
         }
