@@ -150,13 +150,15 @@ public enum RealRun {
         if wait > 0 { try? await Task.sleep(for: .microseconds(wait)) }
 
         let record = monitor.finish()
-        deleteKeys(of: scenario, prefix: configuration.keyPrefix, on: setUp)
+        let cleanupProblem = deleteKeysOrSay(of: scenario, configuration: configuration, on: setUp)
 
         let observation = RealObservationRecord(
             zeroUnixMicroseconds: zeroUnix, endUnixMicroseconds: endUnix, workerSteps: steps,
             workerAddresses: proxies.map(\.upstreamAddresses), writerAddresses: writerProxy.upstreamAddresses,
             writes: writerLog.entries, monitor: record)
-        return RealRunReport.build(configuration: configuration, faults: faults, observation: observation)
+        var report = RealRunReport.build(configuration: configuration, faults: faults, observation: observation)
+        report.cleanupProblem = cleanupProblem
+        return report
     }
 
     // MARK: - Parts
@@ -246,14 +248,30 @@ public enum RealRun {
         return nil
     }
 
-    /// Deletes the run's own keys (each scenario key and its lease key, under the prefix), and nothing else.
-    static func deleteKeys(of scenario: Scenario, prefix: String, on connection: RedisConnection) {
+    /// Deletes the run's own keys (each scenario key and its lease key, under the prefix), and nothing else;
+    /// returns whether the server confirmed it.
+    @discardableResult
+    static func deleteKeys(of scenario: Scenario, prefix: String, on connection: RedisConnection) -> Bool {
         var words = ["DEL"]
         for key in scenario.keys {
             words.append(prefix + key.key)
             words.append(prefix + Command.leaseKey(of: key.key))
         }
-        _ = try? connection.send(strings: words)
+        guard case .integer = try? connection.send(strings: words) else { return false }
+        return true
+    }
+
+    /// Deletes the run's keys at the end, on a fresh connection if the set-up one has gone bad; nil when done, else
+    /// one line saying what may be left and for how long.
+    static func deleteKeysOrSay(
+        of scenario: Scenario, configuration: RealRunConfiguration, on connection: RedisConnection
+    ) -> String? {
+        if deleteKeys(of: scenario, prefix: configuration.keyPrefix, on: connection) { return nil }
+        if let fresh = try? connect(configuration) {
+            defer { fresh.close() }
+            if deleteKeys(of: scenario, prefix: configuration.keyPrefix, on: fresh) { return nil }
+        }
+        return "\(configuration.endpoint): could not delete the run's keys under \(configuration.keyPrefix); they expire with their TTLs (the cache TTL at most), or delete them by that prefix"
     }
 
     static func makeCache(

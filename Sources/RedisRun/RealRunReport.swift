@@ -48,6 +48,8 @@ public struct RealRunReport: Sendable {
     public var properties: TraceProperties?
     /// What the scenario expects of this protocol.
     public var expectation: Expectation?
+    /// Why the run's keys could not be deleted at the end, if they could not (the server went away).
+    public var cleanupProblem: String?
 
     /// Whether the model accepted the trace.
     public var modelAccepted: Bool { unchecked == nil && divergence == nil && properties != nil }
@@ -80,7 +82,7 @@ public struct RealRunReport: Sendable {
             monitorKeptKeys: Set(observation.monitor.lines.flatMap(\.keys)).map { String(decoding: $0, as: UTF8.self) }.sorted(),
             unchecked: nil, events: [], repliesCompared: 0, replyMismatches: [], attributionProblems: [],
             timingProblems: [], delaysClamped: 0, divergence: nil, properties: nil,
-            expectation: scenario.expectation(for: named.name))
+            expectation: scenario.expectation(for: named.name), cleanupProblem: nil)
         for (index, steps) in observation.workerSteps.enumerated() {
             var call = 0
             for stamped in steps {
@@ -159,6 +161,7 @@ public struct RealRunReport: Sendable {
         for call in calls {
             lines.append("  w\(call.worker).\(call.call): \(call.outcome)" + (call.failure.map { " (\($0))" } ?? ""))
         }
+        if let cleanupProblem { lines.append("cleanup: " + cleanupProblem) }
         lines.append("MONITOR: \(monitorLinesKept) lines kept under the run's prefix, \(monitorLinesDropped) about other keys dropped unread")
         if let unchecked {
             lines.append("not checked: \(unchecked)")

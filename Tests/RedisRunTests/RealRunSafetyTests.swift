@@ -99,7 +99,9 @@ extension RealRedisRuns {
                 return false
             }
             #expect(!errors.isEmpty, "\(finished.text)")
-            #expect(errors.allSatisfy { $0.failure?.contains(":") == true })
+            #expect(errors.allSatisfy { $0.failure?.contains(server.description) == true }, "\(finished.text)")
+        #expect(finished.cleanupProblem?.contains(server.description) == true)
+        #expect(finished.text.contains("cleanup: "))
         }
 
         @Test func aTimeScaleBelowTheFloorIsRefusedWithTheReason() {
