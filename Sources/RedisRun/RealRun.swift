@@ -56,7 +56,7 @@ public enum RealRun {
                 password: configuration.password, keyPrefix: configuration.keyPrefix, capacity: monitorCapacity,
                 connectTimeoutMicroseconds: connectTimeoutMicroseconds)
         } catch {
-            throw .monitor("leaselab redis: \(error.description)")
+            throw .monitor("leaselab redis: " + Self.monitorRefusal(error, endpoint: endpoint))
         }
         defer { monitor.close() }
 
@@ -162,6 +162,19 @@ public enum RealRun {
     }
 
     // MARK: - Parts
+
+    /// The line for a MONITOR connection that failed: RedisMonitor's own, except when the server wants a password
+    /// (or refused the one given), where the hint about the monitor permission would mislead.
+    static func monitorRefusal(_ error: RedisError, endpoint: String) -> String {
+        let message = error.serverMessage ?? ""
+        if message.hasPrefix("NOAUTH") {
+            return "\(endpoint) wants a password (\(message.split(separator: " ").first ?? "NOAUTH")); set LEASELAB_REDIS_PASSWORD (or --password) and run again"
+        }
+        if message.hasPrefix("WRONGPASS") || message.contains("invalid password") {
+            return "\(endpoint) refused the password (WRONGPASS); check LEASELAB_REDIS_PASSWORD (or --password) and the ACL user"
+        }
+        return error.description
+    }
 
     /// The latest wall-clock deadline of a lease that may still be held once every call has returned: one whose
     /// acquire answered OK (or got no answer) and which no release of its own token is known to have deleted (a
