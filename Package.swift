@@ -87,12 +87,22 @@ let package = Package(
             ]
         ),
 
+        // `leaselab redis`: a scenario run in real time through LeaseCache against a real Redis, its MONITOR
+        // history replayed (RealRedis) and its trace validated on the model (Conformance).
+        .target(
+            name: "RedisRun",
+            dependencies: [
+                "Conformance", "LeaseCache", "LeaseCore", "LeaseModel", "RealRedis", "RedisClient", "Scenario",
+                "Simulator", "Trace", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The command line.
         .executableTarget(
             name: "leaselab",
             dependencies: [
-                "Conformance", "LeaseCache", "LeaseCore", "LeaseModel", "RedisClient", "RedisDiff", "Scenario",
-                "Simulator", "Stress", "Trace",
+                "Conformance", "LeaseCache", "LeaseCore", "LeaseModel", "RedisClient", "RedisDiff", "RedisRun",
+                "Scenario", "Simulator", "Stress", "Trace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -100,6 +110,9 @@ let package = Package(
         ),
 
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
+        .testTarget(
+            name: "RedisRunTests",
+            dependencies: ["RedisRun", "RedisClient", "Scenario", "Trace", "LeaseCache", "LeaseCore"]),
         // Runs the built `leaselab` binary as a child process (the tests build it first: see scripts/test).
         .testTarget(name: "CLITests", dependencies: ["Scenario", "Simulator", "Trace"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Trace"]),

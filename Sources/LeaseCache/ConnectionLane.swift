@@ -50,6 +50,15 @@ final class ConnectionLane: @unchecked Sendable {
         }
     }
 
+    /// Opens the connection now unless it is open; returns why it could not be opened.
+    func open() -> RedisError? {
+        assert(thread.isCurrent, "ConnectionLane.open off its thread")
+        switch connected() {
+        case .success: return nil
+        case .failure(let error): return error
+        }
+    }
+
     /// Closes the connection; called on this lane's thread when the cache shuts down.
     func close() {
         connection?.close()

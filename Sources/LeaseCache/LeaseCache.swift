@@ -94,6 +94,18 @@ public final class LeaseCache: Sendable {
         }
     }
 
+    /// Opens every connection now rather than at first use, so that the first calls do not pay for connecting
+    /// (and authenticating). Returns the failures, one line each naming `host:port`; empty when all are open.
+    /// A connection that fails here is tried again by the next call that needs it, as usual.
+    public func openConnections() async -> [String] {
+        var failures: [String] = []
+        for lane in lanes {
+            let failure = await withTaskExecutorPreference(lane.thread) { lane.open() }
+            if let failure { failures.append(failure.description) }
+        }
+        return failures
+    }
+
     /// The executors of the cache's connections, one per connection. A task created with one of them as its
     /// executor preference (`Task(executorPreference:)`) runs its calls on that connection with no thread hop in or
     /// out: connection affinity, for a service that runs a worker loop per connection.
@@ -153,7 +165,15 @@ public final class LeaseCache: Sendable {
                 switch action {
                 case .send(let command):
                     precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
-                    switch lane.execute(command) {
+                    if let probe = configuration.probe {
+                        if let point = PausePoint.before(command, variant: configuration.variant) {
+                            await probe.reached(point, key: key)
+                        }
+                        probe.willSend(command)
+                    }
+                    let executed = lane.execute(command)
+                    configuration.probe?.received(executed, to: command)
+                    switch executed {
                     case .success(let reply):
                         if let problem = Self.describeUnusable(reply, to: command, endpoint: configuration.endpoint) {
                             failure = problem
@@ -170,9 +190,11 @@ public final class LeaseCache: Sendable {
                         // No timeout to race: await the origin inline, on this thread, with no task to spawn.
                         do {
                             let value = try await origin(key)
+                            await configuration.probe?.reached(.afterLoad, key: key)
                             next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
                         } catch {
                             logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(error)"])
+                            await configuration.probe?.reached(.afterLoad, key: key)
                             next = machine.originFailed(nowMicroseconds: nowMicroseconds())
                         }
                     } else {
@@ -202,13 +224,16 @@ public final class LeaseCache: Sendable {
                 switch await waitForOrigin(running, deadlineMicroseconds: machine.timerDeadlineMicroseconds) {
                 case .loaded(let value):
                     load = nil
+                    await configuration.probe?.reached(.afterLoad, key: key)
                     next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
                 case .failed(let why):
                     load = nil
                     logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(why)"])
+                    await configuration.probe?.reached(.afterLoad, key: key)
                     next = machine.originFailed(nowMicroseconds: nowMicroseconds())
                 case .timerFired:
                     next = machine.handleTimeout(nowMicroseconds: nowMicroseconds())
+                    if !next.isEmpty { configuration.probe?.originTimedOut(key: key) }
                 }
             }
             pending = next

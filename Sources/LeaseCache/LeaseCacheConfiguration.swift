@@ -20,6 +20,9 @@ public struct LeaseCacheConfiguration: Sendable {
     public var username: String?
     /// The database for `SELECT`, if not 0.
     public var database: Int?
+    /// A test seam that watches each command and holds calls at pause points (``LeaseCallProbe``); `nil` in
+    /// production.
+    public var probe: (any LeaseCallProbe)?
 
     public init(
         host: String = "127.0.0.1",
@@ -30,7 +33,8 @@ public struct LeaseCacheConfiguration: Sendable {
         connectTimeoutMicroseconds: Int64 = 1_000_000,
         password: String? = nil,
         username: String? = nil,
-        database: Int? = nil
+        database: Int? = nil,
+        probe: (any LeaseCallProbe)? = nil
     ) {
         self.host = host
         self.port = port
@@ -41,6 +45,7 @@ public struct LeaseCacheConfiguration: Sendable {
         self.password = password
         self.username = username
         self.database = database
+        self.probe = probe
     }
 
     /// `host:port`, as every error names the server.

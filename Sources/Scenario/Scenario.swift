@@ -38,6 +38,9 @@ public struct Scenario: Hashable, Sendable {
     public var bounds: Bounds
     /// The expectations (`expect:`), in file order; at most one per protocol.
     public var expectations: [Expectation]
+    /// Why a run against a real Redis cannot reproduce this scenario (`real-redis: {skip: "why"}`), or `nil` when it
+    /// can. `leaselab redis` refuses such a scenario with this reason, and its tests report it.
+    public var realRedisSkipReason: String?
 
     public init(
         name: String,
@@ -54,7 +57,8 @@ public struct Scenario: Hashable, Sendable {
         explore: ExploreValues,
         seedCount: Int = Scenario.standardSeedCount,
         bounds: Bounds = .derived,
-        expectations: [Expectation] = []
+        expectations: [Expectation] = [],
+        realRedisSkipReason: String? = nil
     ) {
         self.name = name
         self.about = about
@@ -71,6 +75,7 @@ public struct Scenario: Hashable, Sendable {
         self.seedCount = seedCount
         self.bounds = bounds
         self.expectations = expectations
+        self.realRedisSkipReason = realRedisSkipReason
     }
 
     /// The number of random simulator runs when `seeds:` is absent.

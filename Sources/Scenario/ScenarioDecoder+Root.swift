@@ -4,7 +4,7 @@ extension ScenarioDecoder {
     /// The top-level keys of a scenario file, in the order DESIGN.md writes them.
     static let rootKeys = [
         "name", "about", "protocols", "keys", "workers", "calls", "writes", "network", "origin", "faults",
-        "explore", "seeds", "bounds", "expect",
+        "explore", "seeds", "bounds", "expect", "real-redis",
     ]
 
     /// Decodes the whole scenario; `nil` when any problem was reported (the problems say why).
@@ -57,6 +57,9 @@ extension ScenarioDecoder {
         var expectations: [Expectation]? = []
         if let node = fields.present("expect") { expectations = decodeExpectations(node, protocols: protocols) }
 
+        var realRedisSkipReason: String?
+        if let node = fields.present("real-redis") { realRedisSkipReason = decodeRealRedis(node) }
+
         guard problems.isEmpty, overflowPosition == nil,
               let name, let keys, let workerCount, let calls, let protocols, let writes, let network,
               let origin, let faults, let explore, let bounds, let expectations
@@ -64,11 +67,28 @@ extension ScenarioDecoder {
         let scenario = Scenario(
             name: name, about: about, sourcePath: path, protocols: protocols, keys: keys,
             workerCount: workerCount, calls: calls, writes: writes, network: network, origin: origin,
-            faults: faults, explore: explore, seedCount: seedCount, bounds: bounds, expectations: expectations)
+            faults: faults, explore: explore, seedCount: seedCount, bounds: bounds, expectations: expectations,
+            realRedisSkipReason: realRedisSkipReason)
         #if DEBUG
         scenario.checkInvariants()
         #endif
         return scenario
+    }
+
+    /// `real-redis: {skip: "why"}`: a scenario whose fault a run against a real Redis cannot reproduce. The
+    /// reason is printed by `leaselab redis` and its tests, so it must say what cannot be done and why.
+    private mutating func decodeRealRedis(_ node: YAMLNode) -> String? {
+        guard let fields = fields(node, "real-redis", known: ["skip"]) else { return nil }
+        guard let skip = required(fields, "skip", example: "real-redis: {skip: \"why a real run cannot\"}") else {
+            return nil
+        }
+        guard let reason = text(skip, "skip", example: "skip: \"a restart cannot be made safely\"") else { return nil }
+        if reason.isEmpty || reason.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            report(skip.position, .invalidValue,
+                   "'skip' must be one line of plain text saying why a real run cannot reproduce this scenario")
+            return nil
+        }
+        return reason
     }
 
     /// Free text, possibly several lines (a block scalar), without other control characters: it is printed.

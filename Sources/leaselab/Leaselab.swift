@@ -10,6 +10,9 @@ struct Leaselab: AsyncParsableCommand {
             leaselab holds the evictAndReload lease protocol of code review #4821 three ways (a formal model, a \
             production implementation, and the Redis it runs on) and checks that they agree.
             """,
-        subcommands: [Check.self, Run.self, Explore.self, Demo.self, StressCommand.self, Bench.self, DiffRedis.self]
+        subcommands: [
+            Check.self, Run.self, Explore.self, RedisCommand.self, StressCommand.self, DiffRedis.self, Demo.self,
+            Bench.self,
+        ]
     )
 }

@@ -12,7 +12,7 @@ import Trace
     }
 
     private let rootKeys = "name, about, protocols, keys, workers, calls, writes, network, origin, faults, explore, "
-        + "seeds, bounds, expect"
+        + "seeds, bounds, expect, real-redis"
 
     // MARK: - Keys
 
