@@ -73,6 +73,9 @@ public final class RedisMonitor: Sendable {
         switch reply {
         case .status:
             break
+        case .error(let message) where message.hasPrefix("NOAUTH"):
+            // No password was given to a server that wants one: say so, not "no monitor permission".
+            throw .serverRefused(endpoint: endpoint, command: "AUTH", serverMessage: message)
         case .error(let message):
             throw .serverRefused(endpoint: endpoint, command: "MONITOR", serverMessage: message)
         case .integer, .bulk, .null, .array:

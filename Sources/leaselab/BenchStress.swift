@@ -90,9 +90,9 @@ struct BenchStress: AsyncParsableCommand {
                             report = try await StressRun(host: host, port: port, password: password, parameters: parameters)
                                 .run(logger: logger)
                         } catch {
-                            throw ValidationError("\(error)")
+                            throw runProblem("\(error)")
                         }
-                        if let failure = report.firstFailure { throw ValidationError("stress run failed: \(failure)") }
+                        if let failure = report.firstFailure { throw runProblem("stress run failed: \(failure)") }
                         // The best round's rate, with that round's own round trips and mix.
                         func keep(_ row: inout Row) {
                             guard report.callsPerSecond > row.callsPerSecond else { return }

@@ -51,6 +51,17 @@ import Testing
         }
     }
 
+    @Test func aMissingPasswordIsNamedAsSuch() throws {
+        let server = try RedisServerProcess(password: "secret-pw")
+        defer { server.stop() }
+        #expect {
+            _ = try RedisMonitor(host: server.host, port: server.port, keyPrefix: "r:")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("AUTH failed: NOAUTH") && text.contains("check the password")
+        }
+    }
+
     @Test func aServerKilledMidStreamEndsTheRecordWithAnError() throws {
         let server = try RedisServerProcess()
         let monitor = try RedisMonitor(host: server.host, port: server.port, keyPrefix: "run3:")
