@@ -478,20 +478,6 @@ public struct Simulation<C: Chooser> {
         }
     }
 
-    /// The pause point before sending this command, if any.
-    private func pausePoint(before command: Command) -> PausePoint? {
-        switch command {
-        case .get(let key):
-            return key.hasPrefix("lease:") ? .beforeRelease : nil
-        case .delete(let key):
-            guard key.hasPrefix("lease:") else { return .beforeAcquire }  // pre-review's evicting DEL
-            return variant.release == .getThenDelete ? .beforeReleaseDelete : .beforeRelease
-        case .acquire: return .beforeAcquire
-        case .set, .fencedWrite: return .beforeWrite
-        case .release: return .beforeRelease
-        }
-    }
-
     /// The first fault of this worker's call whose kind matches and which happens (a `maybe` fault is decided by
     /// the chooser the first time it is reached).
     private mutating func workerFault(worker: Int, call: Int, matching: (FaultKind) -> Bool) -> Int? {
@@ -624,13 +610,13 @@ public struct Simulation<C: Chooser> {
     /// Carries out a step's actions for a worker.
     private mutating func perform(_ actions: Actions, worker: Int) {
         guard let first = actions.first else { return }
-        if case .send(let command) = first, let point = pausePoint(before: command), pauseIfDue(worker, at: point) {
+        if case .send(let command) = first, let point = PausePoint.before(command, variant: variant), pauseIfDue(worker, at: point) {
             workers[worker].heldActions = actions
             return
         }
         carryOut(first, worker: worker)
         if let second = actions.second {
-            if case .send(let command) = second, let point = pausePoint(before: command),
+            if case .send(let command) = second, let point = PausePoint.before(command, variant: variant),
                 pauseIfDue(worker, at: point)
             {
                 workers[worker].heldActions = Actions(second)

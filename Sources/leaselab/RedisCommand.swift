@@ -18,15 +18,7 @@ struct RedisCommand: AsyncParsableCommand {
             Without --format the report is printed; with it, the trace (the report then goes to standard error).
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, jsonl, mermaid
-    }
-
-    @Argument(help: "The scenario file (YAML).")
-    var scenario: String
-
-    @Option(name: [.customLong("preset"), .customLong("protocol")], help: "The protocol to run: a name the scenario lists. Default: its first.")
-    var protocolName: String?
+    @OptionGroup var chosen: ScenarioProtocolArguments
 
     @OptionGroup var target: RedisTargetOptions
 
@@ -34,7 +26,7 @@ struct RedisCommand: AsyncParsableCommand {
     var timeScale: Double = 1
 
     @Option(help: "Print the trace in this format (text, jsonl or mermaid) after the report.")
-    var format: Format?
+    var format: TraceFormat?
 
     func validate() throws {
         do {
@@ -46,20 +38,7 @@ struct RedisCommand: AsyncParsableCommand {
 
     func run() async throws {
         let scale = try TimeScale(timeScale)
-        guard let loaded = try ScenarioFiles.load(try ScenarioFiles.resolve([scenario])).first else {
-            throw usageProblem("\(scenario): no scenario in it")
-        }
-        let named: NamedVariant
-        if let protocolName {
-            guard let found = loaded.namedVariant(protocolName) else {
-                let names = loaded.protocols.map(\.name).joined(separator: ", ")
-                throw usageProblem("\(scenario) has no protocol '\(protocolName)'; it lists \(names)")
-            }
-            named = found
-        } else {
-            guard let first = loaded.protocols.first else { throw usageProblem("\(scenario) lists no protocols") }
-            named = first
-        }
+        let (loaded, named) = try chosen.load()
         let report: RealRunReport
         do {
             report = try await target.withServer { host, port, password in
@@ -78,15 +57,9 @@ struct RedisCommand: AsyncParsableCommand {
         if let format {
             printError(report.text.trimmingSuffixNewline)
             let title = "\(loaded.name) · \(named.name) · real Redis, time-scale \(scale)"
-            switch format {
-            case .text:
-                print("# scenario \(loaded.name) protocol \(named.name) real-redis time-scale \(scale)")
-                print(TraceText.format(report.events), terminator: "")
-            case .jsonl:
-                print(TraceJSONLines.format(report.events), terminator: "")
-            case .mermaid:
-                print(TraceMermaid.format(report.events, title: title), terminator: "")
-            }
+            format.print(
+                report.events, header: "scenario \(loaded.name) protocol \(named.name) real-redis time-scale \(scale)",
+                title: title)
         } else {
             print(report.text, terminator: "")
             print("trace:")
