@@ -20,28 +20,10 @@ extension LeaseModel {
     public func fit(_ events: [TraceEvent], complete: Bool) -> TraceFit {
         var states = initialStates
         for (index, event) in events.enumerated() {
-            var next: [ModelState] = []
-            var nextSeen = Set<UInt64>()
-            var allowed: [TraceEvent] = []
-            // The silent closure and the event's successors in one walk: each state's successors are computed
-            // once (the same order as `silentClosure`, so `allowed` lists events in the same order).
-            var seen = Set<UInt64>()
-            var work = states
-            while let state = work.popLast() {
-                guard seen.insert(state.fingerprint).inserted else { continue }
-                for successor in successors(of: state) {
-                    guard let made = successor.action.event else {
-                        work.append(successor.state)
-                        continue
-                    }
-                    if made == event {
-                        if nextSeen.insert(successor.state.fingerprint).inserted { next.append(successor.state) }
-                    } else if !allowed.contains(made) {
-                        allowed.append(made)
-                    }
-                }
+            let next = successors(of: states, making: event)
+            guard !next.isEmpty else {
+                return .diverges(index: index, allowed: allowedEvents(after: states))
             }
-            guard !next.isEmpty else { return .diverges(index: index, allowed: allowed) }
             states = next
         }
         guard complete else { return .fits }
@@ -54,6 +36,39 @@ extension LeaseModel {
             }
         }
         return .endsEarly(pending: pending)
+    }
+
+    /// The states `event` leads to from `states`, silent actions before it taken as needed, deduplicated.
+    ///
+    /// The silent closure and the event's successors in one walk: each state's successors are computed once.
+    private func successors(of states: [ModelState], making event: TraceEvent) -> [ModelState] {
+        var next: [ModelState] = []
+        var nextSeen = Set<UInt64>()
+        var seen = Set<UInt64>()
+        var work = states
+        while let state = work.popLast() {
+            guard seen.insert(state.fingerprint).inserted else { continue }
+            for successor in successors(of: state) {
+                guard let made = successor.action.event else {
+                    work.append(successor.state)
+                    continue
+                }
+                if made == event, nextSeen.insert(successor.state.fingerprint).inserted { next.append(successor.state) }
+            }
+        }
+        return next
+    }
+
+    /// The events the model allows after `states` (silent actions taken as needed), deduplicated, in the model's
+    /// action order: worked out only for a divergence report, off the replay's path.
+    private func allowedEvents(after states: [ModelState]) -> [TraceEvent] {
+        var allowed: [TraceEvent] = []
+        for state in silentClosure(of: states) {
+            for successor in successors(of: state) {
+                if let made = successor.action.event, !allowed.contains(made) { allowed.append(made) }
+            }
+        }
+        return allowed
     }
 
     /// The states, and every state reachable from them by silent actions only.
