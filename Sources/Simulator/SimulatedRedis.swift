@@ -204,11 +204,17 @@ public struct SimulatedRedis: Sendable {
             }
             guard
                 let deadline = Self.checkedDeadline(ttl: ttl, unitMilliseconds: 1_000, nowMicroseconds: nowMicroseconds)
-            else { return .error("ERR Error running script: invalid expire time in 'set' command") }
+            else { return .error(Self.fencedWriteInvalidExpireError) }
             entries[key] = Entry(value: value.bytes, deadlineMilliseconds: deadline)
             return .ok
         }
     }
+
+    /// Redis 7.0's error for the fenced-write script's `SET ... EX` with an invalid TTL: the command's error, then
+    /// the script's SHA-1 and line. The SHA-1 is of `Scripts.fencedWrite`; a test checks it against a real
+    /// server's `SCRIPT LOAD`.
+    public static let fencedWriteInvalidExpireError =
+        "ERR invalid expire time in 'set' command script: a8214457974c5271c49c639516775cc53977e476, on @user_script:1."
 
     private mutating func get(_ key: String, nowMicroseconds: Int64) -> Reply {
         guard let entry = lookup(key, nowMicroseconds: nowMicroseconds) else { return .null }

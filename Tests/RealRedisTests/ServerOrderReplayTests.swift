@@ -104,4 +104,25 @@ import Trace
             }
         }
     }
+
+    /// The simulated Redis words a fenced write's invalid TTL as Redis 7.0 does, script SHA-1 included.
+    @Test func invalidTTLInsideTheFencedWriteIsWordedAsTheServerWordsIt() throws {
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        let client = try server.makeConnection()
+        let token = Token(worker: 1, call: 1)
+        _ = try client.send(Command.acquire(key: "k", token: token, ttlMilliseconds: 5_000).redisArguments(keyPrefix: Self.prefix))
+        let write = Command.fencedWrite(key: "k", value: CacheValue(version: 1), token: token, ttlSeconds: 0)
+        let real = try client.send(write.redisArguments(keyPrefix: Self.prefix))
+        var simulated = SimulatedRedis()
+        _ = simulated.execute(.acquire(key: "k", token: token, ttlMilliseconds: 5_000), nowMicroseconds: 0)
+        #expect(simulated.execute(write, nowMicroseconds: 1_000) == .error(SimulatedRedis.fencedWriteInvalidExpireError))
+        guard case .error(let message) = real else {
+            Issue.record("a real fenced write with TTL 0 answered \(real)")
+            return
+        }
+        #expect(message == SimulatedRedis.fencedWriteInvalidExpireError)
+        let sha = try client.send(strings: ["SCRIPT", "LOAD", Scripts.fencedWrite])
+        #expect(sha == .bulk(Array("a8214457974c5271c49c639516775cc53977e476".utf8)))
+    }
 }
