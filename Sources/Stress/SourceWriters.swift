@@ -47,7 +47,7 @@ final class SourceWriters: Sendable {
     /// Opens one connection per writer (so an unreachable server fails here, before any call) and starts them.
     init(
         count: Int, firstWorker: Int, keys: [String], origin: RecordingOrigin, variant: ProtocolVariant,
-        keyPrefix: String, intervalMicroseconds: Int64, host: String, port: Int, password: String?
+        keyPrefix: String, invalidate: Bool, intervalMicroseconds: Int64, host: String, port: Int, password: String?
     ) throws(RedisError) {
         var connections: [RedisConnection] = []
         for _ in 0..<count {
@@ -64,7 +64,7 @@ final class SourceWriters: Sendable {
             }
             let writer = Writer(
                 connection: connection, worker: firstWorker + index, keys: keys, firstKey: index,
-                stride: count, origin: origin, variant: variant, keyPrefix: keyPrefix,
+                stride: count, origin: origin, variant: variant, keyPrefix: keyPrefix, invalidate: invalidate,
                 intervalMicroseconds: intervalMicroseconds)
             group.enter()
             let thread = Thread { [self] in
@@ -96,11 +96,13 @@ final class SourceWriters: Sendable {
         let origin: RecordingOrigin
         let variant: ProtocolVariant
         let keyPrefix: String
+        let invalidate: Bool
         let intervalMicroseconds: Int64
 
         init(
             connection: RedisConnection, worker: Int, keys: [String], firstKey: Int, stride: Int,
-            origin: RecordingOrigin, variant: ProtocolVariant, keyPrefix: String, intervalMicroseconds: Int64
+            origin: RecordingOrigin, variant: ProtocolVariant, keyPrefix: String, invalidate: Bool,
+            intervalMicroseconds: Int64
         ) {
             self.connection = connection
             self.worker = worker
@@ -110,6 +112,7 @@ final class SourceWriters: Sendable {
             self.origin = origin
             self.variant = variant
             self.keyPrefix = keyPrefix
+            self.invalidate = invalidate
             self.intervalMicroseconds = intervalMicroseconds
         }
 
@@ -133,9 +136,11 @@ final class SourceWriters: Sendable {
             }
         }
 
-        /// One write: the source changes, the cached value goes, and the key is refilled if the lease is free.
+        /// One write: the source changes; when invalidating, the cached value goes and the key is refilled if the
+        /// lease is free.
         private func write(_ key: String, token: Token) throws(RedisError) -> Bool {
             origin.write(key)
+            guard invalidate else { return false }
             _ = try send(.delete(key: key))
             let acquired = try send(.acquire(key: key, token: token, ttlMilliseconds: variant.leaseTTLMilliseconds))
             guard case .status = acquired else { return false }

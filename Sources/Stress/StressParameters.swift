@@ -16,6 +16,9 @@ public struct StressParameters: Sendable {
     public var keys: Int
     /// Writers changing the source (and invalidating) while the calls run.
     public var writers: Int
+    /// Whether each write also invalidates the cached value (`DEL`, then a refill under the lease). Without it a
+    /// write only changes the source, keys stay cached, and calls reload and contend instead of missing.
+    public var invalidate: Bool
     /// The pause between one writer's writes.
     public var writeIntervalMicroseconds: Int64
     /// How long each origin load takes.
@@ -31,7 +34,8 @@ public struct StressParameters: Sendable {
 
     public init(
         preset: Preset = .pr4821, calls: Int = 10_000, inFlight: Int = 10_000, connections: Int = 16, keys: Int = 8, writers: Int = 2,
-        writeIntervalMicroseconds: Int64 = 5_000, originLatencyMicroseconds: Int64 = 1_000, monitor: Bool = true,
+        invalidate: Bool = true, writeIntervalMicroseconds: Int64 = 5_000, originLatencyMicroseconds: Int64 = 1_000,
+        monitor: Bool = true,
         keyPrefix: String, leaseHoldBoundMicroseconds: Int64? = nil, callLatencyBoundMicroseconds: Int64? = nil
     ) {
         self.preset = preset
@@ -40,6 +44,7 @@ public struct StressParameters: Sendable {
         self.connections = connections
         self.keys = keys
         self.writers = writers
+        self.invalidate = invalidate
         self.writeIntervalMicroseconds = writeIntervalMicroseconds
         self.originLatencyMicroseconds = originLatencyMicroseconds
         self.monitor = monitor

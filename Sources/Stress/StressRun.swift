@@ -118,7 +118,8 @@ public struct StressRun: Sendable {
         do {
             writers = try SourceWriters(
                 count: parameters.writers, firstWorker: parameters.connections + 1, keys: keys, origin: origin,
-                variant: parameters.variant, keyPrefix: prefix, intervalMicroseconds: parameters.writeIntervalMicroseconds,
+                variant: parameters.variant, keyPrefix: prefix, invalidate: parameters.invalidate,
+                intervalMicroseconds: parameters.writeIntervalMicroseconds,
                 host: host, port: port, password: password)
             cache = try LeaseCache(
                 configuration: LeaseCacheConfiguration(

@@ -42,6 +42,11 @@ struct StressCommand: AsyncParsableCommand {
     @Option(help: "Writers changing the source (and invalidating) while the calls run.")
     var writers = 2
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Whether each write also invalidates (DEL, then a refill under the lease); without, keys stay cached.")
+    var invalidate = true
+
     @Option(help: "How long each origin load takes, with a unit (keep it below the lease TTL to test the lease).")
     var originLatency = "1ms"
 
@@ -109,7 +114,7 @@ struct StressCommand: AsyncParsableCommand {
         StressParameters(
             preset: Preset(rawValue: preset) ?? .pr4821, calls: calls, inFlight: inFlight, connections: connections,
             keys: keys,
-            writers: writers, writeIntervalMicroseconds: try Self.duration(writeInterval, flag: "--write-interval"),
+            writers: writers, invalidate: invalidate, writeIntervalMicroseconds: try Self.duration(writeInterval, flag: "--write-interval"),
             originLatencyMicroseconds: try Self.duration(originLatency, flag: "--origin-latency"), monitor: monitor,
             keyPrefix: keyPrefix,
             leaseHoldBoundMicroseconds: try leaseHold.map { try Self.duration($0, flag: "--lease-hold") },

@@ -8,7 +8,8 @@ enum StressOutput {
     static func heading(_ parameters: StressParameters, endpoint: String) -> String {
         "leaselab stress: \(parameters.preset.rawValue), \(parameters.calls) calls (\(min(parameters.calls, parameters.inFlight)) "
             + "in flight), \(parameters.connections) "
-            + "connections, \(parameters.keys) keys, \(parameters.writers) writers, origin "
+            + "connections, \(parameters.keys) keys, \(parameters.writers) writers"
+            + (parameters.invalidate || parameters.writers == 0 ? "" : " (not invalidating)") + ", origin "
             + "\(DurationText.format(parameters.originLatencyMicroseconds)), MONITOR "
             + "\(parameters.monitor ? "on" : "off"), redis \(endpoint), key prefix \(parameters.keyPrefix)"
     }
@@ -42,7 +43,8 @@ enum StressOutput {
             ).rendered)
         lines.append("")
         lines.append(
-            "writers: \(report.writes) writes (each one invalidation), \(report.refills) refills under the lease; "
+            "writers: \(report.writes) writes\(report.parameters.invalidate ? " (each one invalidation)" : ", none invalidating"), "
+                + "\(report.refills) refills under the lease; "
                 + "leases left: \(report.leasesLeft.map { $0.isEmpty ? "none" : $0.joined(separator: " ") } ?? "unknown")")
         if let failure = report.firstFailure {
             lines.append("first error: \(failure)")

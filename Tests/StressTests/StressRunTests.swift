@@ -54,6 +54,24 @@ import Trace
         // connection's queued calls for longer than the model's 2 s lease-hold bound, and the report says so.
     }
 
+    @Test func writersThatDoNotInvalidateLeaveKeysCachedSoCallsReloadOrContend() async throws {
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        let run = StressRun(
+            host: server.host, port: server.port, password: nil,
+            parameters: StressParameters(preset: .pr4821, calls: 2_000, invalidate: false, keyPrefix: "stress-test:"))
+        let report = try await run.run(logger: Self.quietLogger())
+        let kinds = Dictionary(uniqueKeysWithValues: report.outcomeCounts.map { ($0.kind, $0.count) })
+        #expect(kinds["miss", default: 0] == 0, "no write invalidates, so every call finds its key cached")
+        #expect(kinds["fresh", default: 0] > 0)
+        #expect(report.writes > 0 && report.refills == 0)
+        let check = try #require(Self.check(report), "history not checked: \(report.history)")
+        for property in [PropertyName.singleLoader, .noStaleOverwrite, .ownerOnlyRelease, .noOrphanedLease] {
+            #expect(check.findings.counts[property, default: 0] == 0, "\(property)")
+        }
+        #expect(report.leasesLeft == [])
+    }
+
     @Test func preReviewBreaksSingleLoaderAndShowsTheEventsAroundIt() async throws {
         let server = try RedisServerProcess()
         defer { server.stop() }
