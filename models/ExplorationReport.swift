@@ -159,13 +159,8 @@ public struct ExplorationStatistics: Hashable, Sendable {
     public var visitedBytes: Int
     /// The most words a state's canonical encoding took.
     public var largestStateWords: Int
-    /// Wall-clock seconds of the search (the only wall clock in the model).
-    public var elapsedSeconds: Double
-
-    /// Distinct states per second.
-    public var statesPerSecond: Double {
-        elapsedSeconds > 0 ? Double(distinctStates) / elapsedSeconds : 0
-    }
+    // No wall-clock time here: the model is deterministic (STYLE 3). A caller that wants a rate times the
+    // search itself (`leaselab explore`, `leaselab bench explorer`).
 
     /// Bytes of the visited set and parent links per distinct state.
     public var visitedBytesPerState: Double {

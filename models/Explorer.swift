@@ -51,8 +51,6 @@ public struct Explorer: Sendable {
 
     /// Searches every reachable state (within the limits) and reports.
     public func run() -> ExplorationReport {
-        let clock = ContinuousClock()
-        let start = clock.now
         var seen = FingerprintSet()
         // Per distinct state, by number: its parent's number (UInt32.max for an initial state) and the index of
         // the action from the parent (for an initial state: its index among the initial states).
@@ -63,7 +61,7 @@ public struct Explorer: Sendable {
         var figures = ModelFigures(keys: model.keyNames)
         var statistics = ExplorationStatistics(
             statesGenerated: 0, distinctStates: 0, transitions: 0, maximumDepth: 0, terminalStates: 0,
-            largestFrontier: 0, visitedBytes: 0, largestStateWords: 0, elapsedSeconds: 0)
+            largestFrontier: 0, visitedBytes: 0, largestStateWords: 0)
         var limitReached: String?
 
         func note(_ observation: Observation, at end: PathEnd) {
@@ -125,7 +123,6 @@ public struct Explorer: Sendable {
 
         statistics.distinctStates = parents.count
         statistics.visitedBytes = seen.bytes + parents.count * 4 + actionIndices.count * 4
-        statistics.elapsedSeconds = (clock.now - start).seconds
 
         func path(to end: PathEnd) -> ModelPath {
             var indices: [Int] = end.action.map { [$0] } ?? []
@@ -161,13 +158,5 @@ public struct Explorer: Sendable {
             figures: figures, statistics: statistics, limitReached: limitReached,
             leaseHoldBoundMicroseconds: model.leaseHoldBoundMicroseconds,
             callLatencyBoundMicroseconds: model.callLatencyBoundMicroseconds)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -6,15 +6,8 @@ extension LeaseModel {
     public func states(after events: [TraceEvent]) -> [ModelState] {
         var states = initialStates
         for event in events {
-            var next: [ModelState] = []
-            var seen = Set<UInt64>()
-            for state in silentClosure(of: states) {
-                for successor in successors(of: state) where successor.action.event == event {
-                    if seen.insert(successor.state.fingerprint).inserted { next.append(successor.state) }
-                }
-            }
-            guard !next.isEmpty else { return [] }
-            states = next
+            states = successors(of: states, making: event)
+            if states.isEmpty { return [] }
         }
         return silentClosure(of: states)
     }

@@ -41,7 +41,7 @@ extension LeaseModel {
     /// The states `event` leads to from `states`, silent actions before it taken as needed, deduplicated.
     ///
     /// The silent closure and the event's successors in one walk: each state's successors are computed once.
-    private func successors(of states: [ModelState], making event: TraceEvent) -> [ModelState] {
+    func successors(of states: [ModelState], making event: TraceEvent) -> [ModelState] {
         var next: [ModelState] = []
         var nextSeen = Set<UInt64>()
         var seen = Set<UInt64>()

@@ -33,32 +33,29 @@ struct DelayOptions: Hashable, Sendable {
     var pauseValues: [Int64]
 
     init(scenario: Scenario, domain: ModelDomain) {
-        pauseValues = scenario.explore.pausesMicroseconds
-        switch domain {
-        case .explore, .validation:
-            let explore = scenario.explore
-            let networkValues = explore.networkLatenciesMicroseconds.filter(scenario.network.latency.contains)
-            network = (networkValues.isEmpty ? ExploreValues.ends(of: scenario.network.latency) : networkValues)
-                .map(TimeWindow.init(microseconds:))
-            // An explored origin latency may equal an override's latency outside the range; such a value is the
-            // override's, never a ranged load's (the simulator draws ranged loads from the range only).
-            let originValues = explore.originLatenciesMicroseconds.filter(scenario.origin.latency.contains)
-            origin = (originValues.isEmpty ? ExploreValues.ends(of: scenario.origin.latency) : originValues)
-                .map(TimeWindow.init(microseconds:))
-        }
-        if case .validation(let delays) = domain {
-            for (choice, value) in delays {
-                let range: LatencyRange
-                switch choice {
-                case .network, .restartNotice: range = scenario.network.latency
-                case .origin: range = scenario.origin.latency
-                case .pause:
-                    drawn[choice] = value  // judged against its own fault's range in ``pauses(_:_:)``
-                    continue
-                }
-                if range.contains(value) { drawn[choice] = value }
+        let explore = scenario.explore
+        pauseValues = explore.pausesMicroseconds
+        network = Self.options(explore.networkLatenciesMicroseconds, in: scenario.network.latency)
+        // An explored origin latency may equal an override's latency outside the range; such a value is the
+        // override's, never a ranged load's (the simulator draws ranged loads from the range only).
+        origin = Self.options(explore.originLatenciesMicroseconds, in: scenario.origin.latency)
+        guard case .validation(let delays) = domain else { return }
+        for (choice, value) in delays {
+            switch choice {
+            case .network, .restartNotice:
+                if scenario.network.latency.contains(value) { drawn[choice] = value }
+            case .origin:
+                if scenario.origin.latency.contains(value) { drawn[choice] = value }
+            case .pause:
+                drawn[choice] = value  // judged against its own fault's range in ``pauses(_:_:)``
             }
         }
+    }
+
+    /// The explored `values` inside `range`, or the range's ends when none is: every delay's options.
+    static func options(_ values: [Int64], in range: LatencyRange) -> [TimeWindow] {
+        let inside = values.filter(range.contains)
+        return (inside.isEmpty ? ExploreValues.ends(of: range) : inside).map(TimeWindow.init(microseconds:))
     }
 
     /// The options of a network delay (a request, a reply, a restart notice).
@@ -79,7 +76,6 @@ struct DelayOptions: Hashable, Sendable {
     /// model paths no replay can follow).
     func pauses(_ range: LatencyRange, _ choice: DelayChoice) -> [TimeWindow] {
         if let value = drawn[choice], range.contains(value) { return [TimeWindow(microseconds: value)] }
-        let inside = pauseValues.filter(range.contains)
-        return (inside.isEmpty ? ExploreValues.ends(of: range) : inside).map(TimeWindow.init(microseconds:))
+        return Self.options(pauseValues, in: range)
     }
 }

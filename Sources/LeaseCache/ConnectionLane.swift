@@ -72,16 +72,11 @@ final class ConnectionLane: @unchecked Sendable {
         connection?.close()
         connection = nil
         do {
-            let fresh = try RedisConnection(
-                host: configuration.host, port: configuration.port,
+            let fresh = try RedisConnection.session(
+                host: configuration.host, port: configuration.port, password: configuration.password,
+                username: configuration.username, database: configuration.database,
                 connectTimeoutMicroseconds: configuration.connectTimeoutMicroseconds,
                 commandTimeoutMicroseconds: configuration.variant.commandTimeoutMicroseconds)
-            if let password = configuration.password {
-                try fresh.authenticate(password: password, username: configuration.username)
-            }
-            if let database = configuration.database, database != 0 {
-                try fresh.select(database: database)
-            }
             connection = fresh
             return .success(fresh)
         } catch {

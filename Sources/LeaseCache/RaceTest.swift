@@ -86,12 +86,9 @@ public struct RaceTest: Sendable {
     public func run(
         logger: Logger = Logger(label: "leaselab.race"), metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) async throws -> Report {
-        let admin = try RedisConnection(
-            host: host, port: port, connectTimeoutMicroseconds: 1_000_000, commandTimeoutMicroseconds: 5_000_000)
+        let admin = try RedisConnection.session(
+            host: host, port: port, password: password, commandTimeoutMicroseconds: 5_000_000)
         defer { admin.close() }
-        if let password {
-            try admin.authenticate(password: password, username: nil)
-        }
         let prefix = parameters.keyPrefix
         for key in keys {
             _ = try admin.send(strings: ["SET", prefix + key, "v1", "EX", "300"]).status(command: "SET")

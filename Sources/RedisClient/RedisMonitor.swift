@@ -65,10 +65,9 @@ public final class RedisMonitor: Sendable {
         self.connectTimeoutMicroseconds = connectTimeoutMicroseconds
         self.marker = [Array("GET".utf8), Array(keyPrefix.utf8) + [0] + Array("monitor-end".utf8)]
 
-        let connection = try RedisConnection(
-            host: host, port: port, connectTimeoutMicroseconds: connectTimeoutMicroseconds,
-            commandTimeoutMicroseconds: 0)
-        if let password { try connection.authenticate(password: password, username: username) }
+        let connection = try RedisConnection.session(
+            host: host, port: port, password: password, username: username,
+            connectTimeoutMicroseconds: connectTimeoutMicroseconds, commandTimeoutMicroseconds: 0)
         let reply = try connection.send(strings: ["MONITOR"])
         switch reply {
         case .status:
@@ -108,11 +107,10 @@ public final class RedisMonitor: Sendable {
         var failure: RedisError?
         if state.withLock({ $0.readerDone }) == false {
             do {
-                let connection = try RedisConnection(
-                    host: host, port: port, connectTimeoutMicroseconds: connectTimeoutMicroseconds,
+                let connection = try RedisConnection.session(
+                    host: host, port: port, password: password, username: username, database: database,
+                    connectTimeoutMicroseconds: connectTimeoutMicroseconds,
                     commandTimeoutMicroseconds: Int64(timeoutSeconds * 1_000_000))
-                if let password { try connection.authenticate(password: password, username: username) }
-                if database != 0 { try connection.select(database: database) }
                 _ = try connection.send(marker)
                 connection.close()
             } catch {

@@ -120,11 +120,8 @@ public final class RedisServerProcess: Sendable, CustomStringConvertible {
 
     /// A new connection to this server, authenticated when it was started with a password.
     public func makeConnection(commandTimeoutMicroseconds: Int64 = 1_000_000) throws(RedisError) -> RedisConnection {
-        let connection = try RedisConnection(
-            host: host, port: port, connectTimeoutMicroseconds: 1_000_000,
-            commandTimeoutMicroseconds: commandTimeoutMicroseconds)
-        if let password { try connection.authenticate(password: password) }
-        return connection
+        try RedisConnection.session(
+            host: host, port: port, password: password, commandTimeoutMicroseconds: commandTimeoutMicroseconds)
     }
 
     // MARK: - Stop

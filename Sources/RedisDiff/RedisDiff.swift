@@ -74,10 +74,9 @@ public enum RedisDiff {
     ) {
         let connection: RedisConnection
         do {
-            connection = try RedisConnection(
-                host: configuration.host, port: configuration.port, connectTimeoutMicroseconds: 2_000_000,
-                commandTimeoutMicroseconds: 5_000_000)
-            if let password = configuration.password { try connection.authenticate(password: password) }
+            connection = try RedisConnection.session(
+                host: configuration.host, port: configuration.port, password: configuration.password,
+                connectTimeoutMicroseconds: 2_000_000, commandTimeoutMicroseconds: 5_000_000)
             if case .error(let message) = try connection.send("PING") {
                 let refused = DiffError.refused(endpoint: connection.description, serverMessage: message)
                 shared.state.withLock { if $0.firstError == nil { $0.firstError = refused } }
@@ -130,11 +129,10 @@ public enum RedisDiff {
     /// Deletes every key left under the run's prefix, SCAN by SCAN; returns the failure, if any.
     private static func sweep(_ configuration: DiffConfiguration) -> DiffError? {
         do {
-            let connection = try RedisConnection(
-                host: configuration.host, port: configuration.port, connectTimeoutMicroseconds: 2_000_000,
-                commandTimeoutMicroseconds: 5_000_000)
+            let connection = try RedisConnection.session(
+                host: configuration.host, port: configuration.port, password: configuration.password,
+                connectTimeoutMicroseconds: 2_000_000, commandTimeoutMicroseconds: 5_000_000)
             defer { connection.close() }
-            if let password = configuration.password { try connection.authenticate(password: password) }
             var cursor = "0"
             for _ in 0..<DiffLimits.sweepScanRoundsMaximum {
                 let reply = try connection.send(strings: [

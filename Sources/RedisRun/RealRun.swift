@@ -112,7 +112,7 @@ public enum RealRun {
         // Scenario time zero, on both clocks.
         let clock = ContinuousClock()
         let zeroInstant = clock.now + .microseconds(startLeadMicroseconds)
-        let zeroUnix = RealClock.unixMicroseconds() + startLeadMicroseconds
+        let zeroUnix = UnixClock.nowMicroseconds() + startLeadMicroseconds
         let writerLog = WriterLog()
 
         await withTaskGroup(of: Void.self) { group in
@@ -145,8 +145,8 @@ public enum RealRun {
         // the record (the model's run ends only when no lease is left).
         let steps = harnesses.map(\.steps)
         let leaseDeadline = Self.latestUnreleasedLeaseDeadline(steps, leaseTTLMilliseconds: sent.leaseTTLMilliseconds)
-        let endUnix = max(RealClock.unixMicroseconds(), (leaseDeadline ?? 0) + expiryMarginMicroseconds)
-        let wait = endUnix - RealClock.unixMicroseconds()
+        let endUnix = max(UnixClock.nowMicroseconds(), (leaseDeadline ?? 0) + expiryMarginMicroseconds)
+        let wait = endUnix - UnixClock.nowMicroseconds()
         if wait > 0 { try? await Task.sleep(for: .microseconds(wait)) }
 
         let record = monitor.finish()
@@ -227,18 +227,10 @@ public enum RealRun {
     }
 
     static func connect(_ configuration: RealRunConfiguration) throws(RedisError) -> RedisConnection {
-        let connection = try RedisConnection(
-            host: configuration.host, port: configuration.port, connectTimeoutMicroseconds: connectTimeoutMicroseconds,
+        try RedisConnection.session(
+            host: configuration.host, port: configuration.port, password: configuration.password,
+            username: configuration.username, connectTimeoutMicroseconds: connectTimeoutMicroseconds,
             commandTimeoutMicroseconds: 1_000_000)
-        if let password = configuration.password {
-            do {
-                try connection.authenticate(password: password, username: configuration.username)
-            } catch {
-                connection.close()
-                throw error
-            }
-        }
-        return connection
     }
 
     /// Stores the scenario's initial cached values: `SET <key> v<n> PX <scaled cache TTL>` (PX, so the history
@@ -265,13 +257,12 @@ public enum RealRun {
     /// returns whether the server confirmed it.
     @discardableResult
     static func deleteKeys(of scenario: Scenario, prefix: String, on connection: RedisConnection) -> Bool {
-        var words = ["DEL"]
-        for key in scenario.keys {
-            words.append(prefix + key.key)
-            words.append(prefix + Command.leaseKey(of: key.key))
+        do {
+            try connection.deleteProtocolKeys(scenario.keys.map(\.key), prefix: prefix)
+            return true
+        } catch {
+            return false
         }
-        guard case .integer = try? connection.send(strings: words) else { return false }
-        return true
     }
 
     /// Deletes the run's keys at the end, on a fresh connection if the set-up one has gone bad; nil when done, else
@@ -323,7 +314,7 @@ public enum RealRun {
         for (index, write) in scenario.writes.enumerated() {
             try? await Task.sleep(until: zeroInstant + .microseconds(scale.real(write.atMicroseconds)), clock: clock)
             sources.write(write.key, version: write.version)
-            log.append(WriterEntry(unixMicroseconds: RealClock.unixMicroseconds(), writeIndex: index, failure: nil))
+            log.append(WriterEntry(unixMicroseconds: UnixClock.nowMicroseconds(), writeIndex: index, failure: nil))
             guard write.invalidate else { continue }
             do {
                 if connection == nil {
@@ -340,7 +331,7 @@ public enum RealRun {
                 connection = nil
                 log.append(
                     WriterEntry(
-                        unixMicroseconds: RealClock.unixMicroseconds(), writeIndex: index,
+                        unixMicroseconds: UnixClock.nowMicroseconds(), writeIndex: index,
                         failure: "\(write.writer)'s DEL \(write.key): \(error.description)"))
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import LeaseCache
 import LeaseCore
+import RealRedis
 import RedisClient
 import Scenario
 import Synchronization
@@ -59,7 +60,7 @@ final class WorkerHarness: LeaseCallProbe {
     }
 
     func record(_ step: WorkerStep) {
-        let now = RealClock.unixMicroseconds()
+        let now = UnixClock.nowMicroseconds()
         state.withLock { state in
             guard state.steps.count < Self.stepsMaximum else { return }
             state.steps.append(StampedStep(unixMicroseconds: now, step: step))

@@ -28,7 +28,7 @@ enum WorkerStep: Hashable, Sendable {
     case returned(Outcome, failure: String?)
 }
 
-/// A step with the wall-clock instant it happened (``RealClock``).
+/// A step with the wall-clock instant it happened (``UnixClock``).
 struct StampedStep: Hashable, Sendable {
     var unixMicroseconds: Int64
     var step: WorkerStep

@@ -245,19 +245,17 @@ public struct Simulation<C: Chooser> {
         }
         // A stale item goes first, unasked: it makes nothing, and the model (which has no such item) could not
         // answer for it.
+        let picked: Int
         if let stale = sameInstant.firstIndex(where: { isStale(items[Int($0.slot)]!) }) {
-            for (index, other) in sameInstant.enumerated() where index != stale {
-                queue.insert(other)
-            }
-            return (first.timeMicroseconds, take(sameInstant[stale]))
+            picked = stale
+        } else {
+            picked = chooser.first(among: sameInstant.map { items[Int($0.slot)]!.identity(calls: calls) })
+            precondition(sameInstant.indices.contains(picked), "Chooser picked \(picked) of \(sameInstant.count)")
         }
-        let identities = sameInstant.map { items[Int($0.slot)]!.identity(calls: calls) }
-        let chosen = chooser.first(among: identities)
-        precondition(sameInstant.indices.contains(chosen), "Chooser picked \(chosen) of \(sameInstant.count)")
-        for (index, other) in sameInstant.enumerated() where index != chosen {
+        for (index, other) in sameInstant.enumerated() where index != picked {
             queue.insert(other)
         }
-        return (first.timeMicroseconds, take(sameInstant[chosen]))
+        return (first.timeMicroseconds, take(sameInstant[picked]))
     }
 
     /// Whether handling `item` now would do nothing at all: no event, no state change but dropping it (or
@@ -610,7 +608,9 @@ public struct Simulation<C: Chooser> {
     /// Carries out a step's actions for a worker.
     private mutating func perform(_ actions: Actions, worker: Int) {
         guard let first = actions.first else { return }
-        if case .send(let command) = first, let point = PausePoint.before(command, variant: variant), pauseIfDue(worker, at: point) {
+        if case .send(let command) = first, let point = PausePoint.before(command, variant: variant),
+            pauseIfDue(worker, at: point)
+        {
             workers[worker].heldActions = actions
             return
         }

@@ -12,7 +12,7 @@ public struct CallRecord: Sendable, Hashable {
     public var key: String
     /// The connection the call ran on, numbered from 1.
     public var worker: Int
-    /// When the call returned, on the client's wall clock (``WallClock``), in microseconds since the epoch.
+    /// When the call returned, on the client's wall clock (``UnixClock``), in microseconds since the epoch.
     public var returnMicroseconds: Int64
     /// The outcome, what the release found, and the call's own duration.
     public var result: EvictionResult

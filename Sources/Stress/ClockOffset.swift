@@ -1,3 +1,4 @@
+import RealRedis
 import RedisClient
 
 /// Maps the client's wall clock onto the server's, so client records (origin loads, call returns) and MONITOR's
@@ -33,17 +34,12 @@ public struct ClockOffset: Sendable, Hashable {
     public static func measure(on connection: RedisConnection) throws -> ClockOffset {
         var best: ClockOffset?
         for _ in 0..<samples {
-            let before = WallClock.nowMicroseconds()
+            let before = UnixClock.nowMicroseconds()
             let reply = try connection.send("TIME")
-            let after = WallClock.nowMicroseconds()
-            let parts = try reply.array(command: "TIME")
-            guard parts.count == 2,
-                let seconds = Int64(String(decoding: try parts[0].bulk(command: "TIME"), as: UTF8.self)),
-                let micros = Int64(String(decoding: try parts[1].bulk(command: "TIME"), as: UTF8.self))
-            else {
+            let after = UnixClock.nowMicroseconds()
+            guard let server = reply.timeMicroseconds else {
                 throw StressError.unusableTime(endpoint: connection.description)
             }
-            let server = seconds * 1_000_000 + micros
             let measured = ClockOffset(
                 serverMinusClientMicroseconds: server - (before + after) / 2,
                 uncertaintyMicroseconds: (after - before + 1) / 2)

@@ -51,10 +51,9 @@ final class SourceWriters: Sendable {
     ) throws(RedisError) {
         var connections: [RedisConnection] = []
         for _ in 0..<count {
-            let connection = try RedisConnection(
-                host: host, port: port, connectTimeoutMicroseconds: 1_000_000,
+            let connection = try RedisConnection.session(
+                host: host, port: port, password: password,
                 commandTimeoutMicroseconds: variant.commandTimeoutMicroseconds)
-            if let password { try connection.authenticate(password: password) }
             connections.append(connection)
         }
         for (index, connection) in connections.enumerated() {

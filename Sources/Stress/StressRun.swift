@@ -73,9 +73,8 @@ public struct StressRun: Sendable {
         let admin: RedisConnection
         let clockOffset: ClockOffset
         do {
-            admin = try RedisConnection(
-                host: host, port: port, connectTimeoutMicroseconds: 1_000_000, commandTimeoutMicroseconds: 5_000_000)
-            if let password { try admin.authenticate(password: password, username: nil) }
+            admin = try RedisConnection.session(
+                host: host, port: port, password: password, commandTimeoutMicroseconds: 5_000_000)
             clockOffset = try ClockOffset.measure(on: admin)
         } catch let error as StressError {
             throw error
@@ -112,7 +111,7 @@ public struct StressRun: Sendable {
 
         let origin = RecordingOrigin(
             versions: Dictionary(uniqueKeysWithValues: keys.map { ($0, 1) }),
-            latencyMicroseconds: parameters.originLatencyMicroseconds, clock: { WallClock.nowMicroseconds() })
+            latencyMicroseconds: parameters.originLatencyMicroseconds, clock: { UnixClock.nowMicroseconds() })
         let writers: SourceWriters
         let cache: LeaseCache
         do {
@@ -133,7 +132,7 @@ public struct StressRun: Sendable {
         }
 
         // The calls.
-        let started = WallClock.nowMicroseconds()
+        let started = UnixClock.nowMicroseconds()
         let returned = ReturnedCalls()
         let reporter = progress.map { progress in
             Task {
@@ -144,17 +143,17 @@ public struct StressRun: Sendable {
                     progress(
                         Progress(
                             callsReturned: returned.count.load(ordering: .relaxed), calls: calls,
-                            elapsedMicroseconds: WallClock.nowMicroseconds() - started))
+                            elapsedMicroseconds: UnixClock.nowMicroseconds() - started))
                 }
             }
         }
         let calls = await runCalls(cache: cache, keys: keys, returned: returned, midRun: midRun)
-        let ended = WallClock.nowMicroseconds()
+        let ended = UnixClock.nowMicroseconds()
         let commandsSent = cache.commandsSent
         reporter?.cancel()
         let written = writers.stop()
         clientNames.merge(written.clientNames) { first, _ in first }
-        let quiet = WallClock.nowMicroseconds()
+        let quiet = UnixClock.nowMicroseconds()
 
         // The history, then the server's own word on leases left, then the cleanup.
         var problems: [String] = []
@@ -261,11 +260,8 @@ public struct StressRun: Sendable {
     /// Deletes the run's cache and lease keys by name; nil on success, else the error line. Never FLUSHDB.
     @discardableResult
     static func deleteKeys(_ keys: [String], prefix: String, on admin: RedisConnection) -> String? {
-        let names = keys.flatMap { [prefix + $0, prefix + Command.leaseKey(of: $0)] }
         do {
-            for chunk in stride(from: 0, to: names.count, by: 1_000) {
-                _ = try admin.send(strings: ["DEL"] + names[chunk..<min(chunk + 1_000, names.count)])
-            }
+            try admin.deleteProtocolKeys(keys, prefix: prefix)
             return nil
         } catch {
             return error.description
@@ -341,7 +337,7 @@ final class CallBoard: Sendable {
             }
             file(
                 CallRecord(
-                    token: token, key: key, worker: worker + 1, returnMicroseconds: WallClock.nowMicroseconds(),
+                    token: token, key: key, worker: worker + 1, returnMicroseconds: UnixClock.nowMicroseconds(),
                     result: result),
                 worker: worker)
         }

@@ -153,22 +153,12 @@ struct BenchCache: AsyncParsableCommand {
         let connection = try open(host: host, port: port, password: password)
         defer { connection.close() }
         for prefix in prefixes {
-            for chunk in stride(from: 0, to: keys.count, by: 1_000) {
-                let commands = keys[chunk..<min(chunk + 1_000, keys.count)].map {
-                    [Array("DEL".utf8), Array((prefix + $0).utf8), Array((prefix + Command.leaseKey(of: $0)).utf8)]
-                }
-                _ = try connection.pipeline(commands)
-            }
+            try connection.deleteProtocolKeys(keys, prefix: prefix)
         }
     }
 
     private static func open(host: String, port: Int, password: String?) throws -> RedisConnection {
-        let connection = try RedisConnection(
-            host: host, port: port, connectTimeoutMicroseconds: 1_000_000, commandTimeoutMicroseconds: 5_000_000)
-        if let password {
-            try connection.authenticate(password: password, username: nil)
-        }
-        return connection
+        try RedisConnection.session(host: host, port: port, password: password, commandTimeoutMicroseconds: 5_000_000)
     }
 
     /// The baseline: `connections` threads, each with its own connection, sending GET, SET NX PX, SET EX, EVAL per
@@ -318,12 +308,5 @@ private final class FailureBox: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return failure
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a Double, for rates.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

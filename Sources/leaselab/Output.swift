@@ -33,3 +33,10 @@ func runProblem(_ message: String) -> ExitCode {
     printError("error: " + message)
     return .failure
 }
+
+extension Duration {
+    /// The duration in seconds, as a Double, for rates.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

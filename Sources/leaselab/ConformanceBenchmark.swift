@@ -1,3 +1,4 @@
+import Conformance
 import Dispatch
 import LeaseModel
 import Scenario
@@ -7,49 +8,51 @@ import Trace
 /// The conformance checker's two rates (issue 5): trace events replayed on the model per second, and model paths
 /// replayed on the implementation per second, over the bundled scenarios.
 ///
+/// Lives in the command line, not in Conformance: it reads a clock, and the checker's library keeps none.
+///
 /// The work is gathered first, untimed (seeded simulator traces with the models that validate them; the paths
 /// `leaselab check` replays), and then each half is timed alone, so the rates are of the replay and nothing else.
-public enum ConformanceBenchmark {
+enum ConformanceBenchmark {
     /// One seeded trace and the model that validates it (built with the run's own delays).
-    public struct RecordedTrace: Sendable {
-        public var model: LeaseModel
-        public var events: [TraceEvent]
-        public var complete: Bool
+    struct RecordedTrace: Sendable {
+        var model: LeaseModel
+        var events: [TraceEvent]
+        var complete: Bool
     }
 
     /// One model path and the model it came from.
-    public struct RecordedPath: Sendable {
-        public var model: LeaseModel
-        public var path: ModelPath
+    struct RecordedPath: Sendable {
+        var model: LeaseModel
+        var path: ModelPath
     }
 
     /// What is replayed.
-    public struct Workload: Sendable {
-        public var traces: [RecordedTrace] = []
-        public var paths: [RecordedPath] = []
+    struct Workload: Sendable {
+        var traces: [RecordedTrace] = []
+        var paths: [RecordedPath] = []
 
         /// Trace events over all traces.
-        public var eventCount: Int { traces.reduce(0) { $0 + $1.events.count } }
+        var eventCount: Int { traces.reduce(0) { $0 + $1.events.count } }
     }
 
     /// What one measurement found.
-    public struct Figures: Sendable {
-        public var events: Int
-        public var eventSeconds: Double
+    struct Figures: Sendable {
+        var events: Int
+        var eventSeconds: Double
         /// Traces the model did not accept: 0 in a healthy tree, else the rate measures a failure's path.
-        public var tracesRejected: Int
-        public var paths: Int
-        public var pathSeconds: Double
+        var tracesRejected: Int
+        var paths: Int
+        var pathSeconds: Double
         /// Paths the simulator did not reproduce.
-        public var pathsMismatched: Int
+        var pathsMismatched: Int
 
-        public var eventsPerSecond: Double { eventSeconds > 0 ? Double(events) / eventSeconds : 0 }
-        public var pathsPerSecond: Double { pathSeconds > 0 ? Double(paths) / pathSeconds : 0 }
+        var eventsPerSecond: Double { eventSeconds > 0 ? Double(events) / eventSeconds : 0 }
+        var pathsPerSecond: Double { pathSeconds > 0 ? Double(paths) / pathSeconds : 0 }
     }
 
     /// Gathers the seeded traces (seeds `0..<seedsPerProtocol`, capped by each scenario's `seeds:`) and the paths
     /// `leaselab check` replays, for every scenario and protocol.
-    public static func workload(_ scenarios: [Scenario], seedsPerProtocol: Int) -> Workload {
+    static func workload(_ scenarios: [Scenario], seedsPerProtocol: Int) -> Workload {
         var workload = Workload()
         for scenario in scenarios {
             for named in scenario.protocols {
@@ -72,7 +75,7 @@ public enum ConformanceBenchmark {
     }
 
     /// Replays the workload once, timing each half.
-    public static func measure(_ workload: Workload) -> Figures {
+    static func measure(_ workload: Workload) -> Figures {
         var rejected = 0
         let eventStart = DispatchTime.now().uptimeNanoseconds
         for trace in workload.traces {
