@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "LeaseCacheTests",
             dependencies: [
-                "LeaseCache", "LeaseCore", "RedisClient", "Trace",
+                "LeaseCache", "LeaseCore", "RedisClient", "RedisRun", "Trace",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]

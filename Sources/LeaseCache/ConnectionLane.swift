@@ -1,68 +1,236 @@
+import DequeModule
 import Logging
 import RedisClient
 import Synchronization
 import Trace
 
-/// One Redis connection and the thread it lives on. Every method but `init` runs on that thread.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One Redis connection, driven by an ``EventLoop``, and the task executor of the calls that use it.
 ///
-/// The connection is opened lazily and opened again after any failure: after a timeout or a broken connection the
+/// A call's task prefers its lane (`withTaskExecutorPreference`), so the call runs on the lane's loop thread; a
+/// command appends to the connection's output and suspends, and the loop resumes it with the reply, on the same
+/// thread. Every method but `init` and `enqueue` runs on that thread.
+///
+/// The connection is opened lazily, and opened again after any failure: after a timeout or a broken connection the
 /// hiredis context is dead (TOOLCHAIN.md), and a reply still in flight on it must never be taken for the answer to
-/// a later command.
-final class ConnectionLane: @unchecked Sendable {
-    // @unchecked: `connection` is touched only on `thread` (checked in debug builds).
-    let thread: ConnectionThread
+/// a later command. When it breaks, every command still unanswered on it fails (it may or may not have been
+/// applied); commands queued and not yet sent go out on the next connection.
+final class ConnectionLane: TaskExecutor, @unchecked Sendable {
+    // @unchecked: everything but the atomics is touched only on `loop`'s thread (checked in debug builds).
+    let loop: EventLoop
     private let configuration: LeaseCacheConfiguration
     private let logger: Logger
     private var connection: RedisConnection?
-    /// This lane's number, for thread names and logs.
+    /// This lane's number, for logs.
     let index: Int
     /// The calls currently running on this lane; the pool gives a new call to the least busy lane.
     let active = Atomic<Int>(0)
     /// Commands sent on this lane's connections: round trips made, for `LeaseCache.commandsSent`.
     let commandsSent = Atomic<Int>(0)
+    /// The most commands this lane has had in flight at once (written on the loop's thread, read anywhere).
+    let deepestPipeline = Atomic<Int>(0)
 
-    init(index: Int, configuration: LeaseCacheConfiguration, logger: Logger) {
-        self.index = index
-        self.configuration = configuration
-        self.logger = logger
-        self.thread = ConnectionThread(name: "leaselab.redis.\(index)")
+    typealias Completion = UnsafeContinuation<Result<Reply, RedisError>, Never>
+
+    /// A command and the call waiting for its reply.
+    private struct Pending {
+        var command: Command
+        var completion: Completion
+        /// When the command times out, on the monotonic clock (`Int64.max`: never).
+        var deadlineNanoseconds: Int64
     }
 
-    /// Sends one command and waits for its reply, blocking this lane's thread for the round trip.
-    func execute(_ command: Command) -> Result<Reply, RedisError> {
-        assert(thread.isCurrent, "ConnectionLane.execute off its thread")
-        let connection: RedisConnection
-        switch connected() {
-        case .success(let open):
-            connection = open
-        case .failure(let error):
-            return .failure(error)
+    /// Sent and unanswered, oldest first: replies come in this order.
+    private var inFlight: Deque<Pending> = []
+    /// Not sent yet: only without pipelining, while a command is in flight.
+    private var queued: Deque<Pending> = []
+    /// Calls admitted and running on this lane, at most `configuration.callsPerConnection`.
+    private var running = 0
+    /// Calls waiting for a slot, first come first served.
+    private var admissions: Deque<UnsafeContinuation<Void, Never>> = []
+    /// Whether the connection's output buffer holds bytes not written yet.
+    private var outputPending = false
+    /// How many of the newest in-flight commands have no deadline yet: a command's timeout runs from its first
+    /// write, as hiredis's socket timeout did, not from when a call appended it while the loop was busy.
+    private var unstamped = 0
+
+    init(index: Int, loop: EventLoop, configuration: LeaseCacheConfiguration, logger: Logger) {
+        self.index = index
+        self.loop = loop
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor())
+    }
+
+    // MARK: - On the loop's thread: calls
+
+    /// Waits for a slot among the lane's running calls.
+    func admit() async {
+        assert(loop.isCurrent, "ConnectionLane.admit off its loop's thread")
+        if running < configuration.callsPerConnection {
+            running += 1
+            return
         }
-        commandsSent.add(1, ordering: .relaxed)
-        do {
-            let reply = try connection.send(command.redisArguments(keyPrefix: configuration.keyPrefix))
-            return .success(Reply(reply))
-        } catch {
-            // The context is dead; the next command opens a new one.
-            self.connection = nil
-            connection.close()
-            return .failure(error)
+        // The slot is handed over by `leave()`, with `running` unchanged.
+        await withUnsafeContinuation { admissions.append($0) }
+    }
+
+    /// Gives the call's slot to the next waiting call, if any.
+    func leave() {
+        assert(loop.isCurrent, "ConnectionLane.leave off its loop's thread")
+        if let next = admissions.popFirst() {
+            next.resume()
+        } else {
+            running -= 1
+        }
+    }
+
+    /// Sends one command and suspends until its reply, a failure, or its command timeout.
+    func execute(_ command: Command) async -> Result<Reply, RedisError> {
+        assert(loop.isCurrent, "ConnectionLane.execute off its loop's thread")
+        return await withUnsafeContinuation { completion in
+            // The deadline is set when the command is appended to the connection's output.
+            let pending = Pending(command: command, completion: completion, deadlineNanoseconds: .max)
+            if !configuration.pipelining && !inFlight.isEmpty {
+                queued.append(pending)
+            } else {
+                send(pending)
+            }
         }
     }
 
     /// Opens the connection now unless it is open; returns why it could not be opened.
     func open() -> RedisError? {
-        assert(thread.isCurrent, "ConnectionLane.open off its thread")
+        assert(loop.isCurrent, "ConnectionLane.open off its loop's thread")
         switch connected() {
         case .success: return nil
         case .failure(let error): return error
         }
     }
 
-    /// Closes the connection; called on this lane's thread when the cache shuts down.
+    /// Closes the connection; called on the loop's thread when the cache shuts down, when no call is running.
     func close() {
         connection?.close()
         connection = nil
+    }
+
+    // MARK: - On the loop's thread: I/O
+
+    /// What the loop should poll this lane's socket for, and the earliest deadline; nil when nothing is awaited.
+    var pollInterest: (descriptor: Int32, events: Int16, deadlineNanoseconds: Int64)? {
+        guard !inFlight.isEmpty, let descriptor = connection?.fileDescriptor else { return nil }
+        let events = Int16(POLLIN) | (outputPending ? Int16(POLLOUT) : 0)
+        return (descriptor, events, inFlight[inFlight.startIndex].deadlineNanoseconds)
+    }
+
+    /// Writes what the calls appended since the last poll, and starts their timeouts.
+    func flush() {
+        guard outputPending, let connection else { return }
+        do {
+            outputPending = try !connection.flushOutput()
+        } catch {
+            failInFlight(error, connection: connection)
+            return
+        }
+        let timeout = configuration.variant.commandTimeoutMicroseconds
+        if unstamped > 0 && timeout > 0 {
+            let deadline = monotonicNanoseconds() + timeout * 1_000
+            for position in inFlight.indices.suffix(unstamped) {
+                inFlight[position].deadlineNanoseconds = deadline
+            }
+        }
+        unstamped = 0
+    }
+
+    /// Handles what `poll` reported for the socket: writes the rest of the output, reads and hands out replies.
+    func handle(events: Int16) {
+        guard let connection else { return }
+        if events & Int16(POLLOUT) != 0 { flush() }
+        guard events & ~Int16(POLLOUT) != 0, !inFlight.isEmpty else { return }
+        do {
+            try connection.readInput()
+            while let reply = try connection.takeReadyReply() {
+                let answered = inFlight.removeFirst()
+                answered.completion.resume(returning: .success(Reply(reply)))
+            }
+        } catch {
+            failInFlight(error, connection: connection)
+            return
+        }
+        sendQueued()
+    }
+
+    /// Fails the connection when the oldest command's timeout has passed and its reply has not come.
+    func expire(now: Int64) {
+        guard let first = inFlight.first, first.deadlineNanoseconds <= now else { return }
+        // A reply that arrived since the poll still counts.
+        handle(events: Int16(POLLIN))
+        guard let first = inFlight.first, first.deadlineNanoseconds <= now, let connection else { return }
+        let error = connection.breakConnection(timedOutOn: Self.name(of: first.command))
+        failInFlight(error, connection: connection)
+    }
+
+    // MARK: - Internals
+
+    private func send(_ pending: Pending) {
+        assert(configuration.pipelining || inFlight.isEmpty, "ConnectionLane: a second command in flight")
+        let connection: RedisConnection
+        switch connected() {
+        case .success(let open):
+            connection = open
+        case .failure(let error):
+            pending.completion.resume(returning: .failure(error))
+            return
+        }
+        do {
+            try connection.append(pending.command.redisArguments(keyPrefix: configuration.keyPrefix))
+        } catch {
+            pending.completion.resume(returning: .failure(error))
+            failInFlight(nil, connection: connection)
+            return
+        }
+        commandsSent.add(1, ordering: .relaxed)
+        inFlight.append(pending)
+        if inFlight.count > deepestPipeline.load(ordering: .relaxed) {
+            deepestPipeline.store(inFlight.count, ordering: .relaxed)
+        }
+        unstamped += 1
+        outputPending = true
+    }
+
+    /// Without pipelining: sends the next queued command once nothing is in flight.
+    private func sendQueued() {
+        while inFlight.isEmpty, let next = queued.popFirst() {
+            send(next)
+        }
+    }
+
+    /// The connection broke: the oldest unanswered command gets `error` (what broke it, when it was that
+    /// command's I/O), the others a "connection broken" error naming the cause; all may or may not have been
+    /// applied. Queued commands go out on a new connection.
+    private func failInFlight(_ error: RedisError?, connection broken: RedisConnection) {
+        assert(connection === broken, "ConnectionLane: failing a connection that is not the lane's")
+        var failures = inFlight
+        inFlight.removeAll()
+        connection = nil
+        outputPending = false
+        unstamped = 0
+        if let error, let first = failures.popFirst() {
+            first.completion.resume(returning: .failure(error))
+        }
+        for other in failures {
+            other.completion.resume(returning: .failure(broken.unansweredError(for: Self.name(of: other.command))))
+        }
+        broken.close()
+        sendQueued()
     }
 
     private func connected() -> Result<RedisConnection, RedisError> {
@@ -77,11 +245,17 @@ final class ConnectionLane: @unchecked Sendable {
                 username: configuration.username, database: configuration.database,
                 connectTimeoutMicroseconds: configuration.connectTimeoutMicroseconds,
                 commandTimeoutMicroseconds: configuration.variant.commandTimeoutMicroseconds)
+            try fresh.makeNonBlocking()
             connection = fresh
             return .success(fresh)
         } catch {
             logger.warning("redis connection failed", metadata: ["error": "\(error)", "lane": "\(index)"])
             return .failure(error)
         }
+    }
+
+    /// A command's name as errors show it: its first word.
+    private static func name(of command: Command) -> String {
+        command.description.split(separator: " ").first.map(String.init)?.uppercased() ?? "(command)"
     }
 }

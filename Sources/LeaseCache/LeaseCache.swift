@@ -8,10 +8,11 @@ import Trace
 /// The production API: `evictAndReload(key)` of code review #4821, for a Swift service.
 ///
 /// It drives the one LeaseCore state machine (the same the simulator runs) over a small pool of Redis connections
-/// and a real origin. Each connection lives on its own thread (``ConnectionThread``) and a call runs entirely on
-/// its connection's thread, so a blocking hiredis round trip neither starves the cooperative pool nor pays a thread
-/// hop. The origin runs as its own task and is cancelled when the origin timeout fires; a call never waits for an
-/// origin that ignores cancellation.
+/// and a real origin. The connections are driven by one event loop thread (``EventLoop``; more with
+/// ``LeaseCacheConfiguration/threads``) and a call runs entirely on its connection's loop thread: a command
+/// suspends the call, the loop resumes it with the reply, with no thread hop and without blocking Swift's
+/// cooperative pool. The origin runs as its own task and is cancelled when the origin timeout fires; a call never
+/// waits for an origin that ignores cancellation.
 public final class LeaseCache: Sendable {
     /// The origin: loads a key's fresh value from the source of truth. It should honour task cancellation, which
     /// is how an origin timeout stops it.
@@ -24,6 +25,7 @@ public final class LeaseCache: Sendable {
     private let logger: Logger
     private let metrics: EvictionMetrics
     private let lanes: [ConnectionLane]
+    private let loops: [EventLoop]
     private let nextLane = Atomic<Int>(0)
     private let clock = ContinuousClock()
     private let epoch: ContinuousClock.Instant
@@ -43,6 +45,17 @@ public final class LeaseCache: Sendable {
                 description:
                     "connections is \(configuration.connections); use 1 to \(LeaseCacheConfiguration.connectionsMaximum)")
         }
+        guard configuration.callsPerConnection >= 1 else {
+            throw LeaseCacheError(
+                reason: .unexpectedReply,
+                description: "callsPerConnection is \(configuration.callsPerConnection); use 1 or more")
+        }
+        guard (1...configuration.connections).contains(configuration.threads) else {
+            throw LeaseCacheError(
+                reason: .unexpectedReply,
+                description:
+                    "threads is \(configuration.threads); use 1 to the number of connections (\(configuration.connections))")
+        }
         if let problem = configuration.variant.problems.first {
             throw LeaseCacheError(
                 reason: .unexpectedReply, description: "variant knob \(problem.knob): \(problem.problem)")
@@ -52,15 +65,23 @@ public final class LeaseCache: Sendable {
         self.tokens = tokens
         self.logger = logger
         self.metrics = EvictionMetrics(factory: metricsFactory)
-        self.lanes = (0..<configuration.connections).map {
-            ConnectionLane(index: $0, configuration: configuration, logger: logger)
+        let loops = (0..<configuration.threads).map { EventLoop(name: "leaselab.redis.\($0)") }
+        let lanes = (0..<configuration.connections).map {
+            ConnectionLane(
+                index: $0, loop: loops[$0 % loops.count], configuration: configuration, logger: logger)
         }
+        for (number, loop) in loops.enumerated() {
+            loop.start(lanes: lanes.enumerated().filter { $0.offset % loops.count == number }.map(\.element))
+        }
+        self.loops = loops
+        self.lanes = lanes
         self.epoch = clock.now
     }
 
     deinit {
-        for lane in lanes {
-            lane.thread.stop(then: { lane.close() })
+        for (number, loop) in loops.enumerated() {
+            let own = lanes.enumerated().filter { $0.offset % loops.count == number }.map(\.element)
+            loop.stop(then: { for lane in own { lane.close() } })
         }
     }
 
@@ -89,7 +110,7 @@ public final class LeaseCache: Sendable {
         let lane = leastBusyLane()
         lane.active.add(1, ordering: .relaxed)
         defer { lane.active.subtract(1, ordering: .relaxed) }
-        return await withTaskExecutorPreference(lane.thread) {
+        return await withTaskExecutorPreference(lane) {
             await self.run(key: key, on: lane)
         }
     }
@@ -100,7 +121,7 @@ public final class LeaseCache: Sendable {
     public func openConnections() async -> [String] {
         var failures: [String] = []
         for lane in lanes {
-            let failure = await withTaskExecutorPreference(lane.thread) { lane.open() }
+            let failure = await withTaskExecutorPreference(lane) { lane.open() }
             if let failure { failures.append(failure.description) }
         }
         return failures
@@ -110,7 +131,7 @@ public final class LeaseCache: Sendable {
     /// executor preference (`Task(executorPreference:)`) runs its calls on that connection with no thread hop in or
     /// out: connection affinity, for a service that runs a worker loop per connection.
     public var connectionExecutors: [any TaskExecutor] {
-        lanes.map(\.thread)
+        lanes
     }
 
     /// Commands sent to Redis so far (each one round trip; a command on a connection that could not be opened is
@@ -120,10 +141,16 @@ public final class LeaseCache: Sendable {
         lanes.reduce(0) { $0 + $1.commandsSent.load(ordering: .relaxed) }
     }
 
+    /// The most commands one connection has had in flight at once: 1 without pipelining (or without concurrent
+    /// calls on a connection), more when calls sharing a connection overlapped their round trips.
+    public var deepestPipeline: Int {
+        lanes.reduce(0) { max($0, $1.deepestPipeline.load(ordering: .relaxed)) }
+    }
+
     /// The lane whose thread the current task prefers, if any.
     private func currentLane() -> ConnectionLane? {
         guard let preferred = withUnsafeCurrentTask(body: { $0?.unownedTaskExecutor }) else { return nil }
-        return lanes.first { $0.thread.asUnownedTaskExecutor() == preferred }
+        return lanes.first { $0.asUnownedTaskExecutor() == preferred }
     }
 
     /// The lane with the fewest calls, looking from a rotating start so that ties spread evenly.
@@ -150,11 +177,17 @@ public final class LeaseCache: Sendable {
         return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
     }
 
-    /// Runs one call on `lane`'s thread, carrying out every action LeaseCore returns.
+    /// Runs one call on `lane`'s loop thread, carrying out every action LeaseCore returns.
+    ///
+    /// The call first waits for one of the lane's ``LeaseCacheConfiguration/callsPerConnection`` slots, so that a
+    /// started call's next step (after its origin load, say, with its lease held) queues behind at most that many
+    /// calls' steps, not behind every call a service has started; its duration counts that wait.
     private func run(key: String, on lane: ConnectionLane) async -> EvictionResult {
         let startMicroseconds = nowMicroseconds()
+        await lane.admit()
+        defer { lane.leave() }
         var machine = EvictAndReload(key: key, token: tokens.nextToken(), variant: configuration.variant)
-        var pending = machine.start(nowMicroseconds: startMicroseconds)
+        var pending = machine.start(nowMicroseconds: nowMicroseconds())
         var load: Task<CacheValue, any Error>?
         var failure: String?
 
@@ -171,7 +204,7 @@ public final class LeaseCache: Sendable {
                         }
                         probe.willSend(command)
                     }
-                    let executed = lane.execute(command)
+                    let executed = await lane.execute(command)
                     configuration.probe?.received(executed, to: command)
                     switch executed {
                     case .success(let reply):

@@ -6,8 +6,20 @@ public struct LeaseCacheConfiguration: Sendable {
     public var host: String
     /// The Redis port.
     public var port: Int
-    /// How many connections (each on its own thread) calls are spread over.
+    /// How many connections calls are spread over.
     public var connections: Int
+    /// How many event loop threads drive the connections (spread round-robin). One thread drives dozens of busy
+    /// connections, as `redis-benchmark` does; raise it only when the client, not Redis, runs out of CPU.
+    public var threads: Int
+    /// Whether calls sharing a connection may have commands in flight together (pipelined, as ioredis's auto
+    /// pipelining does), instead of waiting for the connection's previous reply. Replies still come in order and
+    /// each call still sends one command at a time. Off, a connection carries one command at a time, like
+    /// `redis-benchmark` without `-P`.
+    public var pipelining: Bool
+    /// How many calls run at once on one connection; more wait their turn, first come first served. It bounds how
+    /// long a started call's next step waits behind other calls' steps on its connection's thread (a lease holder
+    /// back from the origin must not wait behind thousands of newly started calls while its lease runs out).
+    public var callsPerConnection: Int
     /// The protocol's knobs; its command timeout bounds every round trip.
     public var variant: ProtocolVariant
     /// Prepended to every key sent to Redis, cache and lease keys alike, so a run keeps to its own keys.
@@ -28,6 +40,9 @@ public struct LeaseCacheConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 6379,
         connections: Int = 4,
+        threads: Int = 1,
+        pipelining: Bool = true,
+        callsPerConnection: Int = 64,
         variant: ProtocolVariant = Preset.pr4821.variant,
         keyPrefix: String = "",
         connectTimeoutMicroseconds: Int64 = 1_000_000,
@@ -39,6 +54,9 @@ public struct LeaseCacheConfiguration: Sendable {
         self.host = host
         self.port = port
         self.connections = connections
+        self.threads = threads
+        self.pipelining = pipelining
+        self.callsPerConnection = callsPerConnection
         self.variant = variant
         self.keyPrefix = keyPrefix
         self.connectTimeoutMicroseconds = connectTimeoutMicroseconds
@@ -51,6 +69,6 @@ public struct LeaseCacheConfiguration: Sendable {
     /// `host:port`, as every error names the server.
     public var endpoint: String { "\(host):\(port)" }
 
-    /// The most connections a cache may open: each is a thread.
+    /// The most connections a cache may open (each is a socket in its loop's `poll`).
     public static let connectionsMaximum = 512
 }

@@ -23,6 +23,9 @@ public struct StressParameters: Sendable {
     public var writeIntervalMicroseconds: Int64
     /// How long each origin load takes.
     public var originLatencyMicroseconds: Int64
+    /// Whether calls sharing a connection pipeline their commands (``LeaseCacheConfiguration/pipelining``); off,
+    /// each connection carries one command at a time, as `redis-benchmark` without `-P` does.
+    public var pipelining: Bool
     /// Whether a MONITOR client records the server's history, so the properties can be checked on it.
     public var monitor: Bool
     /// Every key of the run starts with this.
@@ -35,7 +38,7 @@ public struct StressParameters: Sendable {
     public init(
         preset: Preset = .pr4821, calls: Int = 10_000, inFlight: Int = 10_000, connections: Int = 16, keys: Int = 8, writers: Int = 2,
         invalidate: Bool = true, writeIntervalMicroseconds: Int64 = 5_000, originLatencyMicroseconds: Int64 = 1_000,
-        monitor: Bool = true,
+        pipelining: Bool = true, monitor: Bool = true,
         keyPrefix: String, leaseHoldBoundMicroseconds: Int64? = nil, callLatencyBoundMicroseconds: Int64? = nil
     ) {
         self.preset = preset
@@ -47,6 +50,7 @@ public struct StressParameters: Sendable {
         self.invalidate = invalidate
         self.writeIntervalMicroseconds = writeIntervalMicroseconds
         self.originLatencyMicroseconds = originLatencyMicroseconds
+        self.pipelining = pipelining
         self.monitor = monitor
         self.keyPrefix = keyPrefix
         self.leaseHoldBoundMicroseconds = leaseHoldBoundMicroseconds

@@ -57,6 +57,9 @@ public struct StressReport: Sendable {
 
     /// Commands the calls sent, counted by LeaseCache (`commandsSent`): each one round trip.
     public var commandsSent: Int
+    /// The most commands one connection had in flight at once (LeaseCache's `deepestPipeline`): 1 without
+    /// pipelining.
+    public var deepestPipeline: Int
 
     /// Round trips one call needed: LeaseCache's count of commands sent over the calls. With MONITOR on, the
     /// history's own count of the call connections' commands is ``HistoryCheck/callCommands``; they agree unless a

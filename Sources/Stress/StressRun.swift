@@ -122,8 +122,9 @@ public struct StressRun: Sendable {
                 host: host, port: port, password: password)
             cache = try LeaseCache(
                 configuration: LeaseCacheConfiguration(
-                    host: host, port: port, connections: parameters.connections, variant: parameters.variant,
-                    keyPrefix: prefix, password: password),
+                    host: host, port: port, connections: parameters.connections,
+                    pipelining: parameters.pipelining, variant: parameters.variant, keyPrefix: prefix,
+                    password: password),
                 origin: origin.function, tokens: StressTokenGenerator(), logger: logger)
         } catch {
             monitor?.close()
@@ -150,6 +151,7 @@ public struct StressRun: Sendable {
         let calls = await runCalls(cache: cache, keys: keys, returned: returned, midRun: midRun)
         let ended = UnixClock.nowMicroseconds()
         let commandsSent = cache.commandsSent
+        let deepestPipeline = cache.deepestPipeline
         reporter?.cancel()
         let written = writers.stop()
         clientNames.merge(written.clientNames) { first, _ in first }
@@ -187,7 +189,7 @@ public struct StressRun: Sendable {
             latency: LatencySummary(durationsMicroseconds: calls.lazy.map(\.result.durationMicroseconds)),
             originLoads: origin.loadCounts, maximumConcurrentLoads: origin.maximumConcurrentLoads,
             writes: written.writes, refills: written.refills, leasesLeft: leasesLeft, history: history,
-            problems: problems, commandsSent: commandsSent)
+            problems: problems, commandsSent: commandsSent, deepestPipeline: deepestPipeline)
     }
 
     // MARK: - Calls

@@ -53,6 +53,11 @@ struct StressCommand: AsyncParsableCommand {
     @Option(help: "The pause between one writer's writes, with a unit.")
     var writeInterval = "5ms"
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Let calls sharing a connection pipeline their commands; without, one command at a time per connection.")
+    var pipelining = true
+
     @Flag(inversion: .prefixedNo, help: "Attach a MONITOR client and judge the server's history.")
     var monitor = true
 
@@ -115,7 +120,8 @@ struct StressCommand: AsyncParsableCommand {
             preset: Preset(rawValue: preset) ?? .pr4821, calls: calls, inFlight: inFlight, connections: connections,
             keys: keys,
             writers: writers, invalidate: invalidate, writeIntervalMicroseconds: try Self.duration(writeInterval, flag: "--write-interval"),
-            originLatencyMicroseconds: try Self.duration(originLatency, flag: "--origin-latency"), monitor: monitor,
+            originLatencyMicroseconds: try Self.duration(originLatency, flag: "--origin-latency"),
+            pipelining: pipelining, monitor: monitor,
             keyPrefix: keyPrefix,
             leaseHoldBoundMicroseconds: try leaseHold.map { try Self.duration($0, flag: "--lease-hold") },
             callLatencyBoundMicroseconds: try callLatency.map { try Self.duration($0, flag: "--call-latency") })

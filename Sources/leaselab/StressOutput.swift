@@ -8,7 +8,7 @@ enum StressOutput {
     static func heading(_ parameters: StressParameters, endpoint: String) -> String {
         "leaselab stress: \(parameters.preset.rawValue), \(parameters.calls) calls (\(min(parameters.calls, parameters.inFlight)) "
             + "in flight), \(parameters.connections) "
-            + "connections, \(parameters.keys) keys, \(parameters.writers) writers"
+            + "connections\(parameters.pipelining ? "" : " (not pipelining)"), \(parameters.keys) keys, \(parameters.writers) writers"
             + (parameters.invalidate || parameters.writers == 0 ? "" : " (not invalidating)") + ", origin "
             + "\(DurationText.format(parameters.originLatencyMicroseconds)), MONITOR "
             + "\(parameters.monitor ? "on" : "off"), redis \(endpoint), key prefix \(parameters.keyPrefix)"
@@ -21,10 +21,12 @@ enum StressOutput {
         let latency = report.latency
         lines.append(
             TextTable(
-                header: ["calls", "calls/s", "round trips/call", "p50", "p90", "p99", "p99.9", "max"],
+                header: [
+                    "calls", "calls/s", "round trips/call", "deepest pipeline", "p50", "p90", "p99", "p99.9", "max",
+                ],
                 rows: [[
                     String(report.calls.count), String(Int(report.callsPerSecond)),
-                    String(format: "%.2f", report.roundTripsPerCall),
+                    String(format: "%.2f", report.roundTripsPerCall), String(report.deepestPipeline),
                     milliseconds(latency.p50Microseconds), milliseconds(latency.p90Microseconds),
                     milliseconds(latency.p99Microseconds), milliseconds(latency.p999Microseconds),
                     milliseconds(latency.maxMicroseconds),
@@ -140,6 +142,7 @@ enum StressOutput {
             "\"calls\":\(report.calls.count)",
             "\"inFlight\":\(parameters.inFlight)",
             "\"connections\":\(parameters.connections)",
+            "\"pipelining\":\(parameters.pipelining)",
             "\"keys\":\(parameters.keys)",
             "\"writers\":\(parameters.writers)",
             "\"originLatencyMicroseconds\":\(parameters.originLatencyMicroseconds)",
@@ -148,6 +151,7 @@ enum StressOutput {
             "\"callsPerSecond\":\(String(format: "%.1f", report.callsPerSecond))",
             "\"commandsSent\":\(report.commandsSent)",
             "\"roundTripsPerCall\":\(String(format: "%.3f", report.roundTripsPerCall))",
+            "\"deepestPipeline\":\(report.deepestPipeline)",
         ]
         let latency = report.latency
         fields.append(

@@ -50,6 +50,7 @@ import Trace
         #expect(check.callCommands == report.commandsSent, "the history and LeaseCache count the same round trips")
         #expect(check.findings.disagreementCount == 0, "\(check.findings.disagreements)")
         #expect(report.maximumConcurrentLoads.allSatisfy { $0.loads == 1 })
+        #expect(report.deepestPipeline > 1, "10,000 calls on 16 connections pipeline by default")
         // The bounds are not asserted: on a loaded machine a holder's continuation can wait behind its
         // connection's queued calls for longer than the model's 2 s lease-hold bound, and the report says so.
     }
@@ -65,6 +66,22 @@ import Trace
         #expect(kinds["miss", default: 0] == 0, "no write invalidates, so every call finds its key cached")
         #expect(kinds["fresh", default: 0] > 0)
         #expect(report.writes > 0 && report.refills == 0)
+        let check = try #require(Self.check(report), "history not checked: \(report.history)")
+        for property in [PropertyName.singleLoader, .noStaleOverwrite, .ownerOnlyRelease, .noOrphanedLease] {
+            #expect(check.findings.counts[property, default: 0] == 0, "\(property)")
+        }
+        #expect(report.leasesLeft == [])
+    }
+
+    @Test func withoutPipeliningEachConnectionCarriesOneCommandAndTheRunIsClean() async throws {
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        let run = StressRun(
+            host: server.host, port: server.port, password: nil,
+            parameters: StressParameters(preset: .pr4821, calls: 2_000, pipelining: false, keyPrefix: "stress-test:"))
+        let report = try await run.run(logger: Self.quietLogger())
+        #expect(report.deepestPipeline == 1)
+        #expect(report.calls.count == 2_000 && report.firstFailure == nil)
         let check = try #require(Self.check(report), "history not checked: \(report.history)")
         for property in [PropertyName.singleLoader, .noStaleOverwrite, .ownerOnlyRelease, .noOrphanedLease] {
             #expect(check.findings.counts[property, default: 0] == 0, "\(property)")

@@ -1,0 +1,205 @@
+import DequeModule
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One thread that runs the calls of its connections and does all their I/O, as `redis-benchmark` does: it runs
+/// the jobs queued for it, writes what they sent, then waits in `poll` for replies, deadlines or new jobs.
+///
+/// Why not a thread per connection, blocking in hiredis: on a machine with few cores every round trip then costs
+/// a thread wake-up and a context switch on top of the system calls, and a busy connection's thread competes with
+/// Redis itself for the CPU. Here a reply resumes its call on the same thread (the call's task prefers its
+/// connection's ``ConnectionLane``, whose jobs come here), many connections share one `poll`, and a connection
+/// with several calls on it pipelines their commands (see ``LeaseCacheConfiguration/pipelining``).
+///
+/// Jobs come from any thread through ``enqueue(_:on:)``; a job from another thread wakes the loop through a pipe,
+/// only when the loop is about to sleep or sleeping. A job the loop's own thread enqueues (a reply resuming its
+/// call) skips the lock. Everything else (the lanes, their connections) is touched only on the loop's thread.
+final class EventLoop: @unchecked Sendable {
+    // @unchecked: `queue` is a Mutex; `lanes`, `cleanup` and `thread` are set before the thread starts, or used
+    // only on it (checked in debug builds).
+    private struct Queue {
+        var jobs: Deque<(UnownedJob, UnownedTaskExecutor)> = []
+        /// The loop is in, or about to enter, `poll` with no job queued: a new job must write to the wake pipe.
+        var sleeping = false
+        var stopping = false
+        var cleanup: (@Sendable () -> Void)?
+    }
+
+    private let queue = Mutex(Queue())
+    /// Jobs enqueued on the loop's own thread: no lock, since only that thread touches them.
+    private var local: Deque<(UnownedJob, UnownedTaskExecutor)> = []
+    /// The loop thread's id, once it runs (0 before).
+    private let owner = Atomic<UInt>(0)
+    private let wakeReader: Int32
+    private let wakeWriter: Int32
+    private var lanes: [ConnectionLane] = []
+    private var thread: Thread?
+    private let name: String
+
+    init(name: String) {
+        var descriptors: [Int32] = [-1, -1]
+        let made = pipe(&descriptors)
+        precondition(made == 0, "EventLoop: pipe() failed with errno \(errno)")
+        for descriptor in descriptors {
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        }
+        wakeReader = descriptors[0]
+        wakeWriter = descriptors[1]
+        self.name = name
+    }
+
+    deinit {
+        close(wakeReader)
+        close(wakeWriter)
+    }
+
+    /// Starts the thread, driving `lanes`.
+    func start(lanes: [ConnectionLane]) {
+        precondition(thread == nil, "EventLoop.start called twice")
+        self.lanes = lanes
+        let thread = Thread { self.run() }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues a job to run on this thread as part of `executor` (one of its lanes).
+    func enqueue(_ job: UnownedJob, on executor: UnownedTaskExecutor) {
+        if isCurrent {
+            local.append((job, executor))
+            return
+        }
+        let wake = queue.withLock { queue -> Bool in
+            queue.jobs.append((job, executor))
+            defer { queue.sleeping = false }
+            return queue.sleeping
+        }
+        if wake { signal() }
+    }
+
+    /// Whether the caller runs on this loop's thread.
+    var isCurrent: Bool {
+        owner.load(ordering: .relaxed) == Self.currentThreadID()
+    }
+
+    private static func currentThreadID() -> UInt {
+        #if canImport(Darwin)
+        UInt(bitPattern: pthread_self())
+        #else
+        UInt(pthread_self())
+        #endif
+    }
+
+    /// Asks the thread to finish the jobs it has, run `cleanup` on itself, then exit.
+    func stop(then cleanup: @escaping @Sendable () -> Void) {
+        queue.withLock { queue in
+            queue.stopping = true
+            queue.cleanup = cleanup
+            queue.sleeping = false
+        }
+        signal()
+    }
+
+    private func signal() {
+        var byte: UInt8 = 1
+        _ = write(wakeWriter, &byte, 1)
+    }
+
+    // MARK: - The loop
+
+    private func run() {
+        owner.store(Self.currentThreadID(), ordering: .relaxed)
+        var batch = Deque<(UnownedJob, UnownedTaskExecutor)>()
+        var descriptors: [pollfd] = []
+        var polled: [ConnectionLane] = []
+        while true {
+            // A bounded batch, so that replies are read and commands written between batches: ten thousand
+            // calls starting together must not hold back the first one's command until all have run. Jobs from
+            // other threads (an origin's answer, a new call from outside) get at least half of a batch when both
+            // queues are busy, so that neither can starve the other.
+            let localCount = local.count
+            let cleanup = queue.withLock { queue -> (@Sendable () -> Void)?? in
+                let take = min(queue.jobs.count, max(Self.batchMaximum / 2, Self.batchMaximum - localCount))
+                if take == queue.jobs.count {
+                    swap(&batch, &queue.jobs)
+                } else {
+                    batch.append(contentsOf: queue.jobs.prefix(take))
+                    queue.jobs.removeFirst(take)
+                }
+                return batch.isEmpty && localCount == 0 && queue.stopping ? .some(queue.cleanup) : nil
+            }
+            let fromLocal = min(localCount, Self.batchMaximum - batch.count)
+            batch.append(contentsOf: local.prefix(fromLocal))
+            local.removeFirst(fromLocal)
+            if let cleanup {
+                lanes = []
+                cleanup?()
+                return
+            }
+            for (job, executor) in batch {
+                job.runSynchronously(on: executor)
+            }
+            batch.removeAll(keepingCapacity: true)
+            for lane in lanes { lane.flush() }
+
+            // Wait for I/O, the next deadline, or a job from another thread; do not wait when jobs are queued.
+            var deadline = Int64.max
+            descriptors.removeAll(keepingCapacity: true)
+            polled.removeAll(keepingCapacity: true)
+            descriptors.append(pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0))
+            for lane in lanes {
+                guard let interest = lane.pollInterest else { continue }
+                descriptors.append(pollfd(fd: interest.descriptor, events: interest.events, revents: 0))
+                polled.append(lane)
+                deadline = min(deadline, interest.deadlineNanoseconds)
+            }
+            let now = monotonicNanoseconds()
+            let wait: Int32
+            if deadline == .max {
+                wait = -1
+            } else if deadline <= now {
+                wait = 0
+            } else {
+                // poll counts milliseconds: round up, so that a deadline is never met early and then spun on.
+                wait = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+            }
+            let mayWait = local.isEmpty && queue.withLock { queue -> Bool in
+                guard queue.jobs.isEmpty && !queue.stopping else { return false }
+                queue.sleeping = true
+                return true
+            }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), mayWait ? wait : 0)
+            if mayWait { queue.withLock { $0.sleeping = false } }
+            if ready > 0 {
+                if descriptors[0].revents != 0 { drainWakePipe() }
+                for (position, lane) in polled.enumerated() where descriptors[position + 1].revents != 0 {
+                    lane.handle(events: descriptors[position + 1].revents)
+                }
+            }
+            let after = monotonicNanoseconds()
+            for lane in polled { lane.expire(now: after) }
+        }
+    }
+
+    /// The most jobs run between two polls.
+    private static let batchMaximum = 64
+
+    private func drainWakePipe() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(wakeReader, &buffer, buffer.count) > 0 {}
+    }
+}
+
+/// The monotonic clock in nanoseconds: command deadlines, immune to wall-clock steps.
+func monotonicNanoseconds() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+}

@@ -1,0 +1,105 @@
+import LeaseCache
+import Logging
+import RedisClient
+import RedisRun
+import Testing
+import Trace
+
+// The event loop under LeaseCache: pipelining on and off, and a command timeout on a connection that carries
+// several calls' commands. Each test starts its own redis-server.
+
+private func quietLogger() -> Logger {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}
+
+/// Runs `calls` calls at once on one connection, each on a key of its own that holds `v1`; returns the outcomes
+/// and the most commands the connection had in flight at once.
+private func concurrentCalls(
+    pipelining: Bool, calls: Int, callsPerConnection: Int = 64
+) async throws -> (outcomes: [Outcome], mostInFlight: Int) {
+    let server = try RedisServerProcess()
+    defer { server.stop() }
+    let admin = try server.makeConnection()
+    defer { admin.close() }
+    for index in 0..<calls { _ = try admin.send("SET", "k:\(index)", "v1") }
+    let cache = try LeaseCache(
+        configuration: LeaseCacheConfiguration(
+            host: server.host, port: server.port, connections: 1, pipelining: pipelining,
+            callsPerConnection: callsPerConnection, variant: Preset.pr4821.variant),
+        origin: { _ in CacheValue(version: 2) }, logger: quietLogger())
+    #expect(await cache.openConnections().isEmpty)
+    let outcomes = await withTaskGroup(of: Outcome.self) { group in
+        for index in 0..<calls {
+            group.addTask { await cache.evictAndReloadResult("k:\(index)").outcome }
+        }
+        return await group.reduce(into: []) { $0.append($1) }
+    }
+    for index in 0..<calls {
+        #expect(try admin.send("GET", "k:\(index)") == .bulk(Array("v2".utf8)), "k:\(index) reloaded")
+        #expect(try admin.send("EXISTS", "lease:k:\(index)") == .integer(0), "lease:k:\(index) released")
+    }
+    #expect(cache.commandsSent == 4 * calls)
+    return (outcomes, cache.deepestPipeline)
+}
+
+@Test("without pipelining a connection carries one command at a time, and every call still reloads")
+func withoutPipeliningOneCommandAtATime() async throws {
+    let (outcomes, most) = try await concurrentCalls(pipelining: false, calls: 64)
+    #expect(outcomes.allSatisfy { $0 == .fresh(CacheValue(version: 2), leaseLost: false) })
+    #expect(most == 1)
+}
+
+@Test("with pipelining, calls sharing a connection overlap their commands, and every call still reloads")
+func withPipeliningCallsOverlap() async throws {
+    let (outcomes, most) = try await concurrentCalls(pipelining: true, calls: 64)
+    #expect(outcomes.allSatisfy { $0 == .fresh(CacheValue(version: 2), leaseLost: false) })
+    #expect(most > 1, "64 calls started together on one connection never had two commands in flight")
+}
+
+@Test("calls beyond callsPerConnection wait their turn: with one slot, one call's command at a time")
+func callsBeyondTheLimitWait() async throws {
+    let (outcomes, most) = try await concurrentCalls(pipelining: true, calls: 16, callsPerConnection: 1)
+    #expect(outcomes.allSatisfy { $0 == .fresh(CacheValue(version: 2), leaseLost: false) })
+    #expect(most == 1, "one call at a time on the connection, so nothing to pipeline")
+}
+
+@Test("a command timeout fails every command in flight on its connection, and the next call uses a fresh one")
+func aTimeoutFailsTheWholePipeline() async throws {
+    let server = try RedisServerProcess()
+    defer { server.stop() }
+    // Between the cache and Redis, a proxy that, once armed, holds back every reply on the connections then open:
+    // the commands are executed and their replies never come.
+    let proxy = try ReplyHoldingProxy(upstreamHost: server.host, upstreamPort: server.port)
+    defer { proxy.close() }
+    var variant = Preset.pr4821.variant
+    variant.commandTimeoutMicroseconds = 100_000
+    let cache = try LeaseCache(
+        configuration: LeaseCacheConfiguration(
+            host: proxy.host, port: proxy.port, connections: 1, pipelining: true, variant: variant),
+        origin: { _ in CacheValue(version: 2) }, logger: quietLogger())
+    #expect(await cache.openConnections().isEmpty)
+    // The kernel completes a connect before the proxy's thread accepts it: arm once the proxy holds it.
+    for _ in 0..<2_000 where proxy.upstreamAddresses.isEmpty {
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    try #require(proxy.upstreamAddresses.count == 1, "the proxy never accepted the cache's connection")
+    proxy.arm(.holdBackReply)
+    let results = await withTaskGroup(of: EvictionResult.self) { group in
+        for index in 0..<8 {
+            group.addTask { await cache.evictAndReloadResult("t:\(index)") }
+        }
+        return await group.reduce(into: []) { $0.append($1) }
+    }
+    let outcomes = results.map(\.outcome)
+    // The oldest command on the held connection times out and takes the others in flight with it; a call whose
+    // command was handed over after the break goes out on a new connection, which the proxy serves: a miss.
+    #expect(outcomes.contains(.error(.commandTimeout)), "\(outcomes)")
+    #expect(
+        outcomes.allSatisfy { $0 == .error(.commandTimeout) || $0 == .error(.connectionLost) || $0 == .miss },
+        "\(outcomes)")
+    #expect(results.compactMap(\.failure).allSatisfy { $0.contains("\(proxy.host):\(proxy.port)") })
+    #expect(await cache.evictAndReloadResult("t:0").outcome == .miss)
+    #expect(proxy.upstreamAddresses.count == 2, "one connection before the timeout, one after")
+}
