@@ -42,7 +42,7 @@ public struct LeaseCacheConfiguration: Sendable {
         connections: Int = 4,
         threads: Int = 1,
         pipelining: Bool = true,
-        callsPerConnection: Int = 64,
+        callsPerConnection: Int = 256,
         variant: ProtocolVariant = Preset.pr4821.variant,
         keyPrefix: String = "",
         connectTimeoutMicroseconds: Int64 = 1_000_000,
