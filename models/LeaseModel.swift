@@ -30,7 +30,10 @@ import Trace
 ///   ``DelayOptions/pauses(_:_:)``);
 /// - a worker is paused only before a send or with the origin's answer held, so whatever else reaches it while
 ///   paused is stale: the simulator's inbox reduces to the one held input (``HeldInput``).
-public struct LeaseModel: Sendable {
+///
+/// A final class with constant fields only: every step of a search holds the model, and as a struct each of those
+/// copies retained a dozen arrays (the explorer spent a tenth of its time there).
+public final class LeaseModel: Sendable {
     /// The scenario.
     public let scenario: Scenario
     /// The protocol variant.
