@@ -50,11 +50,11 @@ public final class LeaseCache: Sendable {
                 reason: .unexpectedReply,
                 description: "callsPerConnection is \(configuration.callsPerConnection); use 1 or more")
         }
-        guard (1...configuration.connections).contains(configuration.threads) else {
+        guard (1...configuration.connections).contains(configuration.threadCount) else {
             throw LeaseCacheError(
                 reason: .unexpectedReply,
                 description:
-                    "threads is \(configuration.threads); use 1 to the number of connections (\(configuration.connections))")
+                    "threads is \(configuration.threadCount); use 1 to the number of connections (\(configuration.connections))")
         }
         if let problem = configuration.variant.problems.first {
             throw LeaseCacheError(
@@ -65,7 +65,7 @@ public final class LeaseCache: Sendable {
         self.tokens = tokens
         self.logger = logger
         self.metrics = EvictionMetrics(factory: metricsFactory)
-        let loops = (0..<configuration.threads).map { EventLoop(name: "leaselab.redis.\($0)") }
+        let loops = (0..<configuration.threadCount).map { EventLoop(name: "leaselab.redis.\($0)") }
         let lanes = (0..<configuration.connections).map {
             ConnectionLane(
                 index: $0, loop: loops[$0 % loops.count], configuration: configuration, logger: logger)

@@ -26,6 +26,9 @@ public struct StressParameters: Sendable {
     /// Whether calls sharing a connection pipeline their commands (``LeaseCacheConfiguration/pipelining``); off,
     /// each connection carries one command at a time, as `redis-benchmark` without `-P` does.
     public var pipelining: Bool
+    /// LeaseCache's event loop threads (``LeaseCacheConfiguration/threads``), at most `connections`; nil: one per
+    /// connection.
+    public var threads: Int?
     /// Whether a MONITOR client records the server's history, so the properties can be checked on it.
     public var monitor: Bool
     /// Every key of the run starts with this.
@@ -38,7 +41,7 @@ public struct StressParameters: Sendable {
     public init(
         preset: Preset = .pr4821, calls: Int = 10_000, inFlight: Int = 10_000, connections: Int = 16, keys: Int = 8, writers: Int = 2,
         invalidate: Bool = true, writeIntervalMicroseconds: Int64 = 5_000, originLatencyMicroseconds: Int64 = 1_000,
-        pipelining: Bool = true, monitor: Bool = true,
+        pipelining: Bool = true, threads: Int? = nil, monitor: Bool = true,
         keyPrefix: String, leaseHoldBoundMicroseconds: Int64? = nil, callLatencyBoundMicroseconds: Int64? = nil
     ) {
         self.preset = preset
@@ -51,6 +54,7 @@ public struct StressParameters: Sendable {
         self.writeIntervalMicroseconds = writeIntervalMicroseconds
         self.originLatencyMicroseconds = originLatencyMicroseconds
         self.pipelining = pipelining
+        self.threads = threads
         self.monitor = monitor
         self.keyPrefix = keyPrefix
         self.leaseHoldBoundMicroseconds = leaseHoldBoundMicroseconds
@@ -80,6 +84,9 @@ public struct StressParameters: Sendable {
         }
         if !(1...Self.connectionsMaximum).contains(connections) {
             found.append("--connections must be 1 to \(Self.connectionsMaximum)")
+        }
+        if let threads, !(1...max(1, connections)).contains(threads) {
+            found.append("--threads must be 1 to the number of connections (\(connections))")
         }
         if !(1...Self.keysMaximum).contains(keys) { found.append("--keys must be 1 to \(Self.keysMaximum)") }
         if !(0...Self.writersMaximum).contains(writers) { found.append("--writers must be 0 to \(Self.writersMaximum)") }

@@ -123,7 +123,8 @@ public struct StressRun: Sendable {
             cache = try LeaseCache(
                 configuration: LeaseCacheConfiguration(
                     host: host, port: port, connections: parameters.connections,
-                    pipelining: parameters.pipelining, variant: parameters.variant, keyPrefix: prefix,
+                    threads: parameters.threads, pipelining: parameters.pipelining, variant: parameters.variant,
+                    keyPrefix: prefix,
                     password: password),
                 origin: origin.function, tokens: StressTokenGenerator(), logger: logger)
         } catch {

@@ -58,6 +58,9 @@ struct StressCommand: AsyncParsableCommand {
         help: "Let calls sharing a connection pipeline their commands; without, one command at a time per connection.")
     var pipelining = true
 
+    @Option(help: "LeaseCache's event loop threads driving the connections, 1 to --connections. Default: one per connection.")
+    var threads: Int?
+
     @Flag(inversion: .prefixedNo, help: "Attach a MONITOR client and judge the server's history.")
     var monitor = true
 
@@ -121,7 +124,7 @@ struct StressCommand: AsyncParsableCommand {
             keys: keys,
             writers: writers, invalidate: invalidate, writeIntervalMicroseconds: try Self.duration(writeInterval, flag: "--write-interval"),
             originLatencyMicroseconds: try Self.duration(originLatency, flag: "--origin-latency"),
-            pipelining: pipelining, monitor: monitor,
+            pipelining: pipelining, threads: threads, monitor: monitor,
             keyPrefix: keyPrefix,
             leaseHoldBoundMicroseconds: try leaseHold.map { try Self.duration($0, flag: "--lease-hold") },
             callLatencyBoundMicroseconds: try callLatency.map { try Self.duration($0, flag: "--call-latency") })
