@@ -115,6 +115,13 @@ public struct Simulation<C: Chooser> {
     }
 
     /// Runs to the end and returns what happened.
+    ///
+    /// Specialized for the module's own choosers: callers in other modules see only the generic entry point, and
+    /// unspecialized, every field of the simulation sits at an offset read from the chooser's metadata and every
+    /// copy goes through value witnesses. The generic entry point dispatches to these at run time.
+    @_specialize(where C == SeededChooser)
+    @_specialize(where C == ScriptedChooser)
+    @_specialize(where C == RecordingChooser<SeededChooser>)
     public mutating func run(limits: SimulationLimits = .standard) -> SimulationResult {
         setUp()
         while let next = popNext() {
@@ -244,16 +251,23 @@ public struct Simulation<C: Chooser> {
             sameInstant.append(queue.removeMin())
         }
         // A stale item goes first, unasked: it makes nothing, and the model (which has no such item) could not
-        // answer for it.
-        let picked: Int
-        if let stale = sameInstant.firstIndex(where: { isStale(items[Int($0.slot)]!) }) {
-            picked = stale
-        } else {
-            picked = chooser.first(among: sameInstant.map { items[Int($0.slot)]!.identity(calls: calls) })
+        // answer for it. Plain loops, not closures: a closure over `self` here copied the whole simulation.
+        var picked = -1
+        for index in sameInstant.indices where isStale(items[Int(sameInstant[index].slot)]!) {
+            picked = index
+            break
+        }
+        if picked < 0 {
+            var candidates: [EventIdentity] = []
+            candidates.reserveCapacity(sameInstant.count)
+            for entry in sameInstant {
+                candidates.append(items[Int(entry.slot)]!.identity(calls: calls))
+            }
+            picked = chooser.first(among: candidates)
             precondition(sameInstant.indices.contains(picked), "Chooser picked \(picked) of \(sameInstant.count)")
         }
-        for (index, other) in sameInstant.enumerated() where index != picked {
-            queue.insert(other)
+        for index in sameInstant.indices where index != picked {
+            queue.insert(sameInstant[index])
         }
         return (first.timeMicroseconds, take(sameInstant[picked]))
     }
@@ -268,13 +282,13 @@ public struct Simulation<C: Chooser> {
         case .reply(let worker, let epoch, let call, let number, _),
             .connectionLost(let worker, let epoch, let call, let number),
             .commandTimeout(let worker, let epoch, let call, let number):
-            let state = workers[worker]
-            guard state.paused == nil, state.machine != nil else { return true }
-            return !(state.epoch == epoch && state.callNumber == call && state.outstanding?.number == number)
+            // Field by field: a copy of the whole worker state would retain and release each of its references.
+            guard workers[worker].paused == nil, workers[worker].machine != nil else { return true }
+            return !(workers[worker].epoch == epoch && workers[worker].callNumber == call
+                && workers[worker].outstanding?.number == number)
         case .originTimer(let worker, let call, let deadline):
-            let state = workers[worker]
-            guard state.paused == nil, let machine = state.machine else { return true }
-            return !(state.callNumber == call && machine.timerDeadlineMicroseconds == deadline)
+            guard workers[worker].paused == nil, workers[worker].machine != nil else { return true }
+            return !(workers[worker].callNumber == call && workers[worker].machine!.timerDeadlineMicroseconds == deadline)
         case .callStart, .originAnswer, .resume, .sourceWrite, .expire, .restart:
             return false
         }
@@ -419,7 +433,8 @@ public struct Simulation<C: Chooser> {
 
         let deadline = workers[worker].outstandingDeadlineMicroseconds
         let timerAlreadyQueued = now >= deadline  // see ``carryOut``: queued at send when the request was this late
-        let step = faultStep(of: command)
+        // Most workers have no faults: they skip the command's fault step (a string prefix test) altogether.
+        let step = faultsOfWorker[worker].isEmpty ? nil : faultStep(of: command)
         if let step, workerFault(worker: worker, call: call, matching: { kind in
             if case .loseReply(_, _, let target) = kind { return target == step }
             return false
@@ -533,29 +548,31 @@ public struct Simulation<C: Chooser> {
     }
 
     private mutating func process(_ item: Item, worker: Int) {
-        let state = workers[worker]
-        guard state.machine != nil else { return }  // the call is over: a late timer or answer
+        guard workers[worker].machine != nil else { return }  // the call is over: a late timer or answer
+        // The fields are read in place: a copy of the whole worker state would retain each of its references.
+        let epochNow = workers[worker].epoch
+        let callNow = workers[worker].callNumber
         switch item {
         case .reply(_, let epoch, let call, let number, let reply):
-            guard state.epoch == epoch, state.callNumber == call, state.outstanding?.number == number else { return }
+            guard epochNow == epoch, callNow == call, workers[worker].outstanding?.number == number else { return }
             workers[worker].outstanding = nil
             let actions = workers[worker].machine!.receive(reply, nowMicroseconds: now)
             perform(actions, worker: worker)
 
         case .connectionLost(_, let epoch, let call, let number):
-            guard state.epoch == epoch, state.callNumber == call, let outstanding = state.outstanding,
+            guard epochNow == epoch, callNow == call, let outstanding = workers[worker].outstanding,
                 outstanding.number == number
             else { return }
             fail(worker, outstanding.command, .connectionLost)
 
         case .commandTimeout(_, let epoch, let call, let number):
-            guard state.epoch == epoch, state.callNumber == call, let outstanding = state.outstanding,
+            guard epochNow == epoch, callNow == call, let outstanding = workers[worker].outstanding,
                 outstanding.number == number
             else { return }
             fail(worker, outstanding.command, .timeout)
 
         case .originAnswer(_, let call, _, let version, let fails):
-            guard state.callNumber == call, state.machine!.isLoading else { return }
+            guard callNow == call, workers[worker].machine!.isLoading else { return }
             if pauseIfDue(worker, at: .afterLoad) {
                 workers[worker].inbox.append(item)
                 return
@@ -567,10 +584,11 @@ public struct Simulation<C: Chooser> {
             perform(actions, worker: worker)
 
         case .originTimer(_, let call, let deadline):
-            guard state.callNumber == call, state.machine!.timerDeadlineMicroseconds == deadline else { return }
+            guard callNow == call, workers[worker].machine!.timerDeadlineMicroseconds == deadline else { return }
             let actions = workers[worker].machine!.handleTimeout(nowMicroseconds: now)
             guard !actions.isEmpty else { return }
-            record(.worker(worker), .originTimeout(key: state.key))
+            let key = workers[worker].key
+            record(.worker(worker), .originTimeout(key: key))
             perform(actions, worker: worker)
 
         case .callStart, .request, .resume, .sourceWrite, .expire, .restart:
@@ -608,7 +626,9 @@ public struct Simulation<C: Chooser> {
     /// Carries out a step's actions for a worker.
     private mutating func perform(_ actions: Actions, worker: Int) {
         guard let first = actions.first else { return }
-        if case .send(let command) = first, let point = PausePoint.before(command, variant: variant),
+        // Only a worker with faults can pause: the others skip the pause-point test of every command.
+        let mayPause = !faultsOfWorker[worker].isEmpty
+        if mayPause, case .send(let command) = first, let point = PausePoint.before(command, variant: variant),
             pauseIfDue(worker, at: point)
         {
             workers[worker].heldActions = actions
@@ -616,7 +636,7 @@ public struct Simulation<C: Chooser> {
         }
         carryOut(first, worker: worker)
         if let second = actions.second {
-            if case .send(let command) = second, let point = PausePoint.before(command, variant: variant),
+            if mayPause, case .send(let command) = second, let point = PausePoint.before(command, variant: variant),
                 pauseIfDue(worker, at: point)
             {
                 workers[worker].heldActions = Actions(second)
@@ -672,10 +692,9 @@ public struct Simulation<C: Chooser> {
 
         case .finish(let outcome):
             record(.worker(worker), .return(outcome))
-            let state = workers[worker]
-            results[state.callIndex] = CallResult(
-                worker: worker, callNumber: state.callNumber, key: state.key, outcome: outcome,
-                releaseResult: state.machine?.releaseResult)
+            results[workers[worker].callIndex] = CallResult(
+                worker: worker, callNumber: workers[worker].callNumber, key: workers[worker].key, outcome: outcome,
+                releaseResult: workers[worker].machine?.releaseResult)
             returnedCalls += 1
             workers[worker].machine = nil
             workers[worker].outstanding = nil
