@@ -12,10 +12,22 @@ public struct Token: Hashable, Sendable, CustomStringConvertible {
 
     /// The symbolic token of a worker's call: `w<worker>.<call>`, both numbered from 1.
     ///
-    /// Built digit by digit rather than by interpolation: the simulator makes one per call on its hot path.
+    /// Built digit by digit rather than by interpolation: the simulator makes one per call on its hot path. The
+    /// capacity asked for is the exact length, so a token of up to 15 bytes is a small string, stored inline
+    /// without allocating (any larger capacity allocates, however short the text).
     public init(worker: Int, call: Int) {
         precondition(worker >= 0 && call >= 0, "Token(worker: \(worker), call: \(call))")
-        self.text = String(unsafeUninitializedCapacity: 42) { buffer in
+        func digitCount(_ number: Int) -> Int {
+            var count = 1
+            var rest = number
+            while rest >= 10 {
+                rest /= 10
+                count += 1
+            }
+            return count
+        }
+        let length = 2 + digitCount(worker) + digitCount(call)
+        self.text = String(unsafeUninitializedCapacity: length) { buffer in
             var index = 0
             func append(_ byte: UInt8) {
                 buffer[index] = byte
