@@ -6,8 +6,8 @@ import Trace
 ///
 /// Each cache key gets an index; its expiry keys are `2 * index` (the key itself) and `2 * index + 1` (its lease
 /// key, `lease:<key>`). Every name maps to one expiry key: a name that itself starts `lease:` is the lease key of
-/// the rest, so `2 * index` of such a key is never used. The scenario's keys, calls and writes are numbered up
-/// front; a key first seen in a command is numbered then.
+/// the rest, so `2 * index` of such a key is never used. The scenario's keys and writes are numbered here, its
+/// calls' keys as the simulation reads its calls; a key first seen in a command is numbered then.
 struct KeyTable {
     /// Each key's name, by index.
     private(set) var names: [String] = []
@@ -29,7 +29,6 @@ struct KeyTable {
         }
         self.ranksByName = ranksByName
         for key in scenario.keys { _ = index(of: key.key) }
-        for call in scenario.calls { _ = index(of: call.key) }
         for write in scenario.writes { _ = index(of: write.key) }
     }
 

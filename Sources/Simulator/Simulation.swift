@@ -300,14 +300,9 @@ public struct Simulation<C: Chooser> {
         return item
     }
 
-    /// Feeds the scenario's calls and writes due by the earliest queued instant into the queue, so everything due
-    /// at that instant is there to be chosen among.
-    private mutating func feedTimeline() {
-        let callTime = nextCallIndex < calls.count ? calls[nextCallIndex].atMicroseconds : Int64.max
-        let writeTime = nextWriteIndex < writeTimes.count ? writeTimes[nextWriteIndex] : Int64.max
-        let queued = queue.min?.timeMicroseconds ?? Int64.max
-        guard callTime <= queued || writeTime <= queued else { return }
-        let due = min(queued, callTime, writeTime)
+    /// Feeds the scenario's calls and writes due by `due` (the earliest queued instant, or sooner) into the
+    /// queue, so everything due at that instant is there to be chosen among.
+    private mutating func feedTimeline(due: Int64) {
         while nextCallIndex < calls.count, calls[nextCallIndex].atMicroseconds <= due {
             schedule(.callStart(callIndex: nextCallIndex), at: calls[nextCallIndex].atMicroseconds)
             nextCallIndex += 1
@@ -318,28 +313,27 @@ public struct Simulation<C: Chooser> {
         }
     }
 
-    /// The next scenario call, taken straight from the timeline when it would go into the queue only to come
-    /// straight back out: due strictly before everything queued and the next write, and alone at its instant
-    /// (so no choice). Otherwise nil, and ``feedTimeline`` queues it. Its sequence number and the queue's peak
-    /// are counted as if it had been queued, so every later item and the reported peak stay the same.
-    private mutating func loneNextCall() -> DueItem? {
-        guard nextCallIndex < calls.count else { return nil }
-        let index = nextCallIndex
-        let time = calls[index].atMicroseconds
-        guard time < (queue.min?.timeMicroseconds ?? Int64.max),
-            nextWriteIndex == writeTimes.count || time < writeTimes[nextWriteIndex],
-            index + 1 == calls.count || calls[index + 1].atMicroseconds > time
-        else { return nil }
-        nextCallIndex += 1
-        sequence &+= 1
-        peakQueueLength = max(peakQueueLength, queue.count + 1)
-        return DueItem(timeMicroseconds: time, item: .callStart(callIndex: index))
-    }
-
     /// The next item: the earliest; among items due at the same instant (expiries aside), the chooser's pick.
     private mutating func popNext() -> DueItem? {
-        if let call = loneNextCall() { return call }
-        feedTimeline()
+        let queued = queue.min?.timeMicroseconds ?? Int64.max
+        let callTime = nextCallIndex < calls.count ? calls[nextCallIndex].atMicroseconds : Int64.max
+        let writeTime = nextWriteIndex < writeTimes.count ? writeTimes[nextWriteIndex] : Int64.max
+        if callTime <= queued || writeTime <= queued {
+            // A call due strictly before everything queued and the next write, and alone at its instant (so no
+            // choice), would go into the queue only to come straight back out: it is taken from the timeline
+            // directly. Its sequence number and the queue's peak are counted as if it had been queued, so every
+            // later item and the reported peak stay the same.
+            let index = nextCallIndex
+            if callTime < queued, callTime < writeTime,
+                index + 1 == calls.count || calls[index + 1].atMicroseconds > callTime
+            {
+                nextCallIndex += 1
+                sequence &+= 1
+                peakQueueLength = max(peakQueueLength, queue.count + 1)
+                return DueItem(timeMicroseconds: callTime, item: .callStart(callIndex: index))
+            }
+            feedTimeline(due: min(queued, callTime, writeTime))
+        }
         guard let first = queue.popMin() else { return nil }
         guard first.priority != 0, let second = queue.min, second.timeMicroseconds == first.timeMicroseconds
         else { return DueItem(timeMicroseconds: first.timeMicroseconds, item: take(first)) }
