@@ -31,27 +31,31 @@ struct Scheduled: Comparable {
 }
 
 /// What a scheduled item does.
+///
+/// Plain data only (numbers, no strings or replies), so items move and copy without reference counting: a reply
+/// waits beside its worker (``ReplyInFlight``), keys are indices into the simulation's key tables.
 enum Item {
     /// A scenario call starts (index into the scenario's calls).
     case callStart(callIndex: Int)
     /// A worker's command reaches the server over connection `epoch` (the command is the worker's outstanding one).
     case request(worker: Int, epoch: Int, call: Int, command: Int)
-    /// The server's reply reaches the worker over connection `epoch`.
-    case reply(worker: Int, epoch: Int, call: Int, command: Int, Reply)
+    /// The server's reply reaches the worker over connection `epoch` (the reply is the worker's reply in flight).
+    case reply(worker: Int, epoch: Int, call: Int, command: Int)
     /// The worker learns that its connection broke while `command` was outstanding.
     case connectionLost(worker: Int, epoch: Int, call: Int, command: Int)
     /// A worker's command timeout for `command` on connection `epoch`.
     case commandTimeout(worker: Int, epoch: Int, call: Int, command: Int)
-    /// The origin answers a worker's call with `version`, or fails.
-    case originAnswer(worker: Int, call: Int, key: String, version: Int, fails: Bool)
+    /// The origin answers a worker's call on the key (an index into the key names) with `version`, or fails.
+    case originAnswer(worker: Int, call: Int, keyIndex: Int, version: Int, fails: Bool)
     /// A worker's origin timeout, armed for `deadline`.
     case originTimer(worker: Int, call: Int, deadlineMicroseconds: Int64)
     /// A worker's pause ends.
     case resume(worker: Int, call: Int, point: PausePoint)
     /// A source write (index into the scenario's writes).
     case sourceWrite(index: Int)
-    /// A key's deadline passes (`deadline` in milliseconds); a no-op if the key has another deadline by then.
-    case expire(key: String, deadlineMilliseconds: Int64)
+    /// A key's deadline passes (`deadline` in milliseconds); a no-op if the key has another deadline by then. The
+    /// key is an index into the simulation's expiry keys (cache keys and lease keys).
+    case expire(expiryKey: Int, deadlineMilliseconds: Int64)
     /// Redis restarts (index into the scenario's faults).
     case restart(faultIndex: Int)
 
@@ -62,7 +66,7 @@ enum Item {
             return .callStart(worker: calls[index].worker, call: calls[index].callNumber)
         case .request(let worker, _, let call, let command):
             return .request(worker: worker, call: call, command: command)
-        case .reply(let worker, _, let call, let command, _), .connectionLost(let worker, _, let call, let command):
+        case .reply(let worker, _, let call, let command), .connectionLost(let worker, _, let call, let command):
             return .reply(worker: worker, call: call, command: command)
         case .commandTimeout(let worker, _, let call, let command):
             return .commandTimeout(worker: worker, call: call, command: command)
@@ -75,17 +79,17 @@ enum Item {
         case .sourceWrite(let index):
             return .sourceWrite(index: index)
         case .expire(let key, _):
-            preconditionFailure("expiry of \(key) has no same-instant choice: it always goes first")
+            preconditionFailure("expiry of key \(key) has no same-instant choice: it always goes first")
         case .restart(let index):
             return .restart(fault: index)
         }
     }
 }
 
-/// The part of a scenario call the hot loop needs.
+/// The part of a scenario call the hot loop needs: plain data, the key as an index into the key names.
 struct CallSpec {
     var atMicroseconds: Int64
     var worker: Int
     var callNumber: Int
-    var key: String
+    var keyIndex: Int
 }

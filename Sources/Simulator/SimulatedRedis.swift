@@ -113,6 +113,12 @@ public struct SimulatedRedis: Sendable {
         return entries[key]?.deadlineMilliseconds
     }
 
+    /// The deadline of `lease:<key>`, without expiring anything: ``deadline(of:)`` without building the lease
+    /// key's name, for the simulator's hot path.
+    func leaseDeadline(guarding key: String) -> Int64? {
+        leases[key]?.deadlineMilliseconds
+    }
+
     /// Every key and entry, sorted by key.
     public var sortedEntries: [(key: String, entry: Entry)] {
         let plain = entries.map { (key: $0.key, entry: $0.value) }

@@ -56,23 +56,47 @@ public struct Simulation<C: Chooser> {
     /// in flight, not the whole scenario.
     private var nextCallIndex = 0
     private var nextWriteIndex = 0
-    /// The deadline (ms) of the one expiry item queued per key; see ``scheduleExpiry``.
-    private var expiryQueued: [String: Int64] = [:]
-    /// Each key's place in the fixed order of same-instant expiries: cache keys (in `keys:` order), then lease keys.
-    private let expiryRanks: [String: UInt16]
+    /// The keys by number, with their expiry keys' names and ranks.
+    private var keys: KeyTable
+    /// The deadline (ms) of the one expiry item queued per expiry key; see ``scheduleExpiry``.
+    private var expiryQueued: [Int64?]
     /// Each worker's faults: their index in the scenario's `faults:` and what they do.
     private let faultsOfWorker: [[WorkerFault]]
     private var redis = SimulatedRedis()
-    private var sourceVersions: [String: Int] = [:]
+    /// Each key's source version, by key index (0 until set).
+    private var sourceVersions: [Int]
+
+    // MARK: Workers, by worker number (index 0 unused), one flat array per part
+
+    /// The plain part of each worker.
     private var workers: [WorkerState]
+    /// Each worker's call in progress.
+    private var machines: [EvictAndReload?]
+    /// Each worker's outstanding command (meaningful while its `outstandingNumber` is not 0).
+    private var outstandingCommands: [Command?]
+    /// Each worker's reply on its way, if any.
+    private var repliesInFlight: [ReplyInFlight?]
+    /// Each worker's scenario calls due while busy, in order (indices into the scenario's calls).
+    private var waitingCalls: [[Int]]
+    /// Each worker's actions held by a pause before a command, carried out at resume.
+    private var heldActions: [Actions?]
+    /// Each worker's inputs that arrived while paused, in arrival order.
+    private var inboxes: [[Item]]
+    /// Each worker's pause points already used in its call in progress (each strikes at most once per call).
+    private var pausesUsed: [Set<PausePoint>]
+
     private let calls: [CallSpec]
     private let writeTimes: [Int64]
     private let networkLatency: LatencyRange
     private let originLatency: LatencyRange
     private var events: [TraceEvent] = []
     private var eventCount = 0
-    /// Each scenario call's result, by the call's index in the scenario (time order).
-    private var results: [CallResult?]
+    /// Each scenario call's result, by the call's index in the scenario (time order); a placeholder until the
+    /// call returns (see ``returned``). Not optionals: when every call returns, as in any run that ends, this is
+    /// the result's list as it stands, with no pass to unwrap it.
+    private var results: [CallResult]
+    /// Which calls returned, by the call's index in the scenario.
+    private var returned: [Bool]
     private var returnedCalls = 0
     private var faultDecisions: [Bool?]
     private var sameInstant: [Scheduled] = []
@@ -90,20 +114,31 @@ public struct Simulation<C: Chooser> {
         self.chooser = chooser
         self.recording = recording
         self.mutation = mutation
-        var expiryRanks: [String: UInt16] = [:]
-        for (index, key) in scenario.keys.enumerated() {
-            expiryRanks[key.key] = UInt16(clamping: index)
-            expiryRanks[Command.leaseKey(of: key.key)] = UInt16(clamping: scenario.keys.count + index)
-        }
-        self.expiryRanks = expiryRanks
-        self.workers = Array(repeating: WorkerState(), count: scenario.workerCount + 1)  // index 0 unused
+        var keys = KeyTable(scenario: scenario)
         self.calls = scenario.calls.map {
-            CallSpec(atMicroseconds: $0.atMicroseconds, worker: $0.worker, callNumber: $0.callNumber, key: $0.key)
+            CallSpec(
+                atMicroseconds: $0.atMicroseconds, worker: $0.worker, callNumber: $0.callNumber,
+                keyIndex: keys.index(of: $0.key))
         }
+        self.keys = keys
+        self.sourceVersions = Array(repeating: 0, count: keys.names.count)
+        self.expiryQueued = Array(repeating: nil, count: keys.expiryNames.count)
+        let workerSlots = scenario.workerCount + 1  // index 0 unused
+        self.workers = Array(repeating: WorkerState(), count: workerSlots)
+        self.machines = Array(repeating: nil, count: workerSlots)
+        self.outstandingCommands = Array(repeating: nil, count: workerSlots)
+        self.repliesInFlight = Array(repeating: nil, count: workerSlots)
+        self.waitingCalls = Array(repeating: [], count: workerSlots)
+        self.heldActions = Array(repeating: nil, count: workerSlots)
+        self.inboxes = Array(repeating: [], count: workerSlots)
+        self.pausesUsed = Array(repeating: [], count: workerSlots)
         self.writeTimes = scenario.writes.map(\.atMicroseconds)
         self.networkLatency = scenario.network.latency
         self.originLatency = scenario.origin.latency
-        self.results = Array(repeating: nil, count: scenario.calls.count)
+        self.results = Array(
+            repeating: CallResult(worker: 0, callNumber: 0, key: "", outcome: .miss, releaseResult: nil),
+            count: scenario.calls.count)
+        self.returned = Array(repeating: false, count: scenario.calls.count)
         self.faultDecisions = Array(repeating: nil, count: scenario.faults.count)
         var faultsOfWorker = Array(repeating: [WorkerFault](), count: scenario.workerCount + 1)
         for (index, fault) in scenario.faults.enumerated() {
@@ -115,6 +150,13 @@ public struct Simulation<C: Chooser> {
     }
 
     /// Runs to the end and returns what happened.
+    ///
+    /// Specialized for the module's own choosers: callers in other modules see only the generic entry point, and
+    /// unspecialized, every field of the simulation sits at an offset read from the chooser's metadata and every
+    /// copy goes through value witnesses. The generic entry point dispatches to these at run time.
+    @_specialize(where C == SeededChooser)
+    @_specialize(where C == ScriptedChooser)
+    @_specialize(where C == RecordingChooser<SeededChooser>)
     public mutating func run(limits: SimulationLimits = .standard) -> SimulationResult {
         setUp()
         while let next = popNext() {
@@ -137,21 +179,33 @@ public struct Simulation<C: Chooser> {
             }
         }
         return SimulationResult(
-            events: events, eventCount: eventCount, calls: results.compactMap { $0 },
+            events: events, eventCount: eventCount, calls: returnedResults(),
             endMicroseconds: now, peakQueueLength: peakQueueLength, itemsProcessed: itemsProcessed,
             limitReached: limitReached)
+    }
+
+    /// The results of the calls that returned, in the scenario's call order.
+    private func returnedResults() -> [CallResult] {
+        if returnedCalls == results.count { return results }
+        var list: [CallResult] = []
+        list.reserveCapacity(returnedCalls)
+        for index in results.indices where returned[index] {
+            list.append(results[index])
+        }
+        return list
     }
 
     // MARK: - Set-up
 
     private mutating func setUp() {
         for key in scenario.keys {
-            sourceVersions[key.key] = key.sourceVersion
+            let index = keyIndex(of: key.key)
+            sourceVersions[index] = key.sourceVersion
             if let cached = key.cachedVersion {
                 let deadline = SimulatedRedis.deadline(
                     ttlMilliseconds: Int64(variant.cacheTTLSeconds) * 1_000, nowMicroseconds: 0)
                 redis.store(key.key, value: value(ofVersion: cached).bytes, deadlineMilliseconds: deadline)
-                scheduleExpiry(key.key, deadlineMilliseconds: deadline)
+                scheduleExpiry(keys.cacheExpiryKey(of: index), deadlineMilliseconds: deadline)
             }
         }
         for (index, fault) in scenario.faults.enumerated() {
@@ -185,22 +239,54 @@ public struct Simulation<C: Chooser> {
     /// One item per key at most stays live: a later deadline waits for the queued item, which re-queues itself at
     /// the key's current deadline when it fires (``expireDue``); an earlier one replaces it. So the queue does not
     /// fill with the dead 300 s expiries of every SET.
-    private mutating func scheduleExpiry(_ key: String, deadlineMilliseconds: Int64) {
-        if let queued = expiryQueued[key], queued <= deadlineMilliseconds { return }
-        expiryQueued[key] = deadlineMilliseconds
+    private mutating func scheduleExpiry(_ expiryKey: Int, deadlineMilliseconds: Int64) {
+        if let queued = expiryQueued[expiryKey], queued <= deadlineMilliseconds { return }
+        expiryQueued[expiryKey] = deadlineMilliseconds
         schedule(
-            .expire(key: key, deadlineMilliseconds: deadlineMilliseconds), at: (deadlineMilliseconds + 1) * 1_000,
-            priority: 0, expiryRank: expiryRanks[key] ?? UInt16.max)
+            .expire(expiryKey: expiryKey, deadlineMilliseconds: deadlineMilliseconds),
+            at: (deadlineMilliseconds + 1) * 1_000, priority: 0, expiryRank: keys.expiryRanks[expiryKey])
     }
 
     /// An expiry item fires: expires the key if its deadline is this one, or re-queues at its current deadline.
-    private mutating func expireDue(_ key: String, deadlineMilliseconds: Int64) {
-        guard expiryQueued[key] == deadlineMilliseconds else { return }  // replaced by an earlier one
-        expiryQueued[key] = nil
+    private mutating func expireDue(_ expiryKey: Int, deadlineMilliseconds: Int64) {
+        guard expiryQueued[expiryKey] == deadlineMilliseconds else { return }  // replaced by an earlier one
+        expiryQueued[expiryKey] = nil
+        let key = keys.expiryNames[expiryKey]
         if redis.expire(key, deadlineMilliseconds: deadlineMilliseconds) {
             record(.server, .expire(key: key))
         } else if let later = redis.deadline(of: key) {
-            scheduleExpiry(key, deadlineMilliseconds: later)
+            scheduleExpiry(expiryKey, deadlineMilliseconds: later)
+        }
+    }
+
+    /// The index of the key named `name`, numbering it (and making room for its state) if it is new.
+    private mutating func keyIndex(of name: String) -> Int {
+        let index = keys.index(of: name)
+        growKeyState()
+        return index
+    }
+
+    /// The index of the key a worker's action or command names: almost always its call's key, recognised by a
+    /// string comparison (no hashing); any other key is looked up.
+    private mutating func keyIndex(of name: String, worker: Int) -> Int {
+        let callKey = workers[worker].keyIndex
+        return keys.names[callKey] == name ? callKey : keyIndex(of: name)
+    }
+
+    /// The expiry key of the key named `name` (a cache key or a lease key), numbering it if it is new.
+    private mutating func expiryKey(named name: String) -> Int {
+        let expiryKey = keys.expiryKey(named: name)
+        growKeyState()
+        return expiryKey
+    }
+
+    /// Makes room in the per-key state for keys numbered since.
+    private mutating func growKeyState() {
+        if sourceVersions.count < keys.names.count {
+            sourceVersions.append(contentsOf: repeatElement(0, count: keys.names.count - sourceVersions.count))
+        }
+        if expiryQueued.count < keys.expiryNames.count {
+            expiryQueued.append(contentsOf: repeatElement(nil, count: keys.expiryNames.count - expiryQueued.count))
         }
     }
 
@@ -214,14 +300,9 @@ public struct Simulation<C: Chooser> {
         return item
     }
 
-    /// Feeds the scenario's calls and writes due by the earliest queued instant into the queue, so everything due
-    /// at that instant is there to be chosen among.
-    private mutating func feedTimeline() {
-        let callTime = nextCallIndex < calls.count ? calls[nextCallIndex].atMicroseconds : Int64.max
-        let writeTime = nextWriteIndex < writeTimes.count ? writeTimes[nextWriteIndex] : Int64.max
-        let queued = queue.min?.timeMicroseconds ?? Int64.max
-        guard callTime <= queued || writeTime <= queued else { return }
-        let due = min(queued, callTime, writeTime)
+    /// Feeds the scenario's calls and writes due by `due` (the earliest queued instant, or sooner) into the
+    /// queue, so everything due at that instant is there to be chosen among.
+    private mutating func feedTimeline(due: Int64) {
         while nextCallIndex < calls.count, calls[nextCallIndex].atMicroseconds <= due {
             schedule(.callStart(callIndex: nextCallIndex), at: calls[nextCallIndex].atMicroseconds)
             nextCallIndex += 1
@@ -233,29 +314,54 @@ public struct Simulation<C: Chooser> {
     }
 
     /// The next item: the earliest; among items due at the same instant (expiries aside), the chooser's pick.
-    private mutating func popNext() -> (timeMicroseconds: Int64, item: Item)? {
-        feedTimeline()
+    private mutating func popNext() -> DueItem? {
+        let queued = queue.min?.timeMicroseconds ?? Int64.max
+        let callTime = nextCallIndex < calls.count ? calls[nextCallIndex].atMicroseconds : Int64.max
+        let writeTime = nextWriteIndex < writeTimes.count ? writeTimes[nextWriteIndex] : Int64.max
+        if callTime <= queued || writeTime <= queued {
+            // A call due strictly before everything queued and the next write, and alone at its instant (so no
+            // choice), would go into the queue only to come straight back out: it is taken from the timeline
+            // directly. Its sequence number and the queue's peak are counted as if it had been queued, so every
+            // later item and the reported peak stay the same.
+            let index = nextCallIndex
+            if callTime < queued, callTime < writeTime,
+                index + 1 == calls.count || calls[index + 1].atMicroseconds > callTime
+            {
+                nextCallIndex += 1
+                sequence &+= 1
+                peakQueueLength = max(peakQueueLength, queue.count + 1)
+                return DueItem(timeMicroseconds: callTime, item: .callStart(callIndex: index))
+            }
+            feedTimeline(due: min(queued, callTime, writeTime))
+        }
         guard let first = queue.popMin() else { return nil }
         guard first.priority != 0, let second = queue.min, second.timeMicroseconds == first.timeMicroseconds
-        else { return (first.timeMicroseconds, take(first)) }
+        else { return DueItem(timeMicroseconds: first.timeMicroseconds, item: take(first)) }
         sameInstant.removeAll(keepingCapacity: true)
         sameInstant.append(first)
         while let next = queue.min, next.timeMicroseconds == first.timeMicroseconds {
             sameInstant.append(queue.removeMin())
         }
         // A stale item goes first, unasked: it makes nothing, and the model (which has no such item) could not
-        // answer for it.
-        let picked: Int
-        if let stale = sameInstant.firstIndex(where: { isStale(items[Int($0.slot)]!) }) {
-            picked = stale
-        } else {
-            picked = chooser.first(among: sameInstant.map { items[Int($0.slot)]!.identity(calls: calls) })
+        // answer for it. Plain loops, not closures: a closure over `self` here copied the whole simulation.
+        var picked = -1
+        for index in sameInstant.indices where isStale(items[Int(sameInstant[index].slot)]!) {
+            picked = index
+            break
+        }
+        if picked < 0 {
+            var candidates: [EventIdentity] = []
+            candidates.reserveCapacity(sameInstant.count)
+            for entry in sameInstant {
+                candidates.append(items[Int(entry.slot)]!.identity(calls: calls))
+            }
+            picked = chooser.first(among: candidates)
             precondition(sameInstant.indices.contains(picked), "Chooser picked \(picked) of \(sameInstant.count)")
         }
-        for (index, other) in sameInstant.enumerated() where index != picked {
-            queue.insert(other)
+        for index in sameInstant.indices where index != picked {
+            queue.insert(sameInstant[index])
         }
-        return (first.timeMicroseconds, take(sameInstant[picked]))
+        return DueItem(timeMicroseconds: first.timeMicroseconds, item: take(sameInstant[picked]))
     }
 
     /// Whether handling `item` now would do nothing at all: no event, no state change but dropping it (or
@@ -265,16 +371,16 @@ public struct Simulation<C: Chooser> {
         switch item {
         case .request(let worker, let epoch, _, _):
             return workers[worker].epoch != epoch
-        case .reply(let worker, let epoch, let call, let number, _),
+        case .reply(let worker, let epoch, let call, let number),
             .connectionLost(let worker, let epoch, let call, let number),
             .commandTimeout(let worker, let epoch, let call, let number):
             let state = workers[worker]
-            guard state.paused == nil, state.machine != nil else { return true }
-            return !(state.epoch == epoch && state.callNumber == call && state.outstanding?.number == number)
+            guard state.paused == nil, state.busy else { return true }
+            return !(state.epoch == epoch && state.callNumber == call && state.outstandingNumber == number)
         case .originTimer(let worker, let call, let deadline):
             let state = workers[worker]
-            guard state.paused == nil, let machine = state.machine else { return true }
-            return !(state.callNumber == call && machine.timerDeadlineMicroseconds == deadline)
+            guard state.paused == nil, state.busy else { return true }
+            return !(state.callNumber == call && machines[worker]!.timerDeadlineMicroseconds == deadline)
         case .callStart, .originAnswer, .resume, .sourceWrite, .expire, .restart:
             return false
         }
@@ -289,7 +395,7 @@ public struct Simulation<C: Chooser> {
     private mutating func drainLeaseExpiries() {
         while let next = queue.popMin() {
             let item = take(next)
-            guard case .expire(let key, _) = item, key.hasPrefix("lease:") else { continue }
+            guard case .expire(let expiryKey, _) = item, keys.expiryNames[expiryKey].hasPrefix("lease:") else { continue }
             now = next.timeMicroseconds
             itemsProcessed += 1
             handle(item)
@@ -330,27 +436,28 @@ public struct Simulation<C: Chooser> {
         switch item {
         case .callStart(let index):
             let worker = calls[index].worker
-            if workers[worker].machine == nil && workers[worker].waitingCalls.isEmpty {
+            if !workers[worker].busy && waitingCalls[worker].isEmpty {
                 startCall(index)
             } else {
-                workers[worker].waitingCalls.append(index)
+                waitingCalls[worker].append(index)
             }
 
         case .request(let worker, let epoch, let call, let number):
             guard workers[worker].epoch == epoch else { return }  // the connection broke on the way
             // On a live connection the request is the worker's outstanding command: it sends the next only after
             // this one's reply or failure, and a failure opens a new connection.
-            guard let outstanding = workers[worker].outstanding, outstanding.number == number else {
-                preconditionFailure("Simulation: w\(worker)'s request \(number) arrived but \(String(describing: workers[worker].outstanding)) is outstanding")
+            guard workers[worker].outstandingNumber == number, let command = outstandingCommands[worker] else {
+                preconditionFailure("Simulation: w\(worker)'s request \(number) arrived but \(workers[worker].outstandingNumber) (\(String(describing: outstandingCommands[worker]))) is outstanding")
             }
-            execute(outstanding.command, worker: worker, epoch: epoch, call: call, number: number)
+            execute(command, worker: worker, epoch: epoch, call: call, number: number)
 
-        case .reply(let worker, _, _, _, _), .connectionLost(let worker, _, _, _), .commandTimeout(let worker, _, _, _),
+        case .reply(let worker, _, _, _), .connectionLost(let worker, _, _, _), .commandTimeout(let worker, _, _, _),
             .originTimer(let worker, _, _):
             deliver(item, to: worker)
 
-        case .originAnswer(let worker, _, let key, let version, let fails):
+        case .originAnswer(let worker, _, let keyIndex, let version, let fails):
             // The origin answers whether or not its caller still waits: the load counted until now.
+            let key = keys.names[keyIndex]
             if fails {
                 record(.worker(worker), .loadFail(key: key, reason: "origin-error"))
             } else {
@@ -363,7 +470,7 @@ public struct Simulation<C: Chooser> {
 
         case .sourceWrite(let index):
             let write = scenario.writes[index]
-            sourceVersions[write.key] = write.version
+            sourceVersions[keyIndex(of: write.key)] = write.version
             record(.writer(write.writer), .write(key: write.key, version: write.version))
             if write.invalidate {
                 let command = Command.delete(key: write.key)
@@ -371,24 +478,26 @@ public struct Simulation<C: Chooser> {
                 record(.writer(write.writer), .exec(command, reply))
             }
 
-        case .expire(let key, let deadline):
-            expireDue(key, deadlineMilliseconds: deadline)
+        case .expire(let expiryKey, let deadline):
+            expireDue(expiryKey, deadlineMilliseconds: deadline)
 
         case .restart:
             record(.server, .restart)
             redis.restart()
-            expiryQueued.removeAll()  // queued items find their keys gone and do nothing
+            for expiryKey in expiryQueued.indices {
+                expiryQueued[expiryKey] = nil  // queued items find their keys gone and do nothing
+            }
             for worker in 1..<workers.count {
                 // Every connection breaks; a worker waiting for a reply learns of it one network delay later.
                 let epoch = workers[worker].epoch + 1
                 workers[worker].epoch = epoch
-                if let outstanding = workers[worker].outstanding {
+                let outstanding = workers[worker].outstandingNumber
+                if outstanding != 0 {
                     let call = workers[worker].callNumber
                     let delay = chooser.delay(
-                        .restartNotice(worker: worker, call: call, command: outstanding.number),
-                        in: networkLatency)
+                        .restartNotice(worker: worker, call: call, command: outstanding), in: networkLatency)
                     schedule(
-                        .connectionLost(worker: worker, epoch: epoch, call: call, command: outstanding.number),
+                        .connectionLost(worker: worker, epoch: epoch, call: call, command: outstanding),
                         at: now + delay)
                 }
             }
@@ -397,17 +506,22 @@ public struct Simulation<C: Chooser> {
 
     private mutating func startCall(_ index: Int) {
         let spec = calls[index]
+        let key = keys.names[spec.keyIndex]
         let token = Token(worker: spec.worker, call: spec.callNumber)
-        workers[spec.worker].machine = EvictAndReload(key: spec.key, token: token, variant: variant)
+        machines[spec.worker] = EvictAndReload(key: key, token: token, variant: variant)
+        workers[spec.worker].busy = true
         workers[spec.worker].callNumber = spec.callNumber
         workers[spec.worker].callIndex = index
-        workers[spec.worker].key = spec.key
+        workers[spec.worker].keyIndex = spec.keyIndex
         workers[spec.worker].commandNumber = 0
-        workers[spec.worker].outstanding = nil
-        if !workers[spec.worker].pausesUsed.isEmpty { workers[spec.worker].pausesUsed = [] }
-        record(.worker(spec.worker), .call(key: spec.key, call: spec.callNumber))
-        let actions = workers[spec.worker].machine!.start(nowMicroseconds: now)
+        workers[spec.worker].outstandingNumber = 0
+        if !pausesUsed[spec.worker].isEmpty { pausesUsed[spec.worker] = [] }
+        record(.worker(spec.worker), .call(key: key, call: spec.callNumber))
+        let actions = machines[spec.worker]!.start(nowMicroseconds: now)
         perform(actions, worker: spec.worker)
+        #if DEBUG
+        checkInvariants(ofWorker: spec.worker)
+        #endif
     }
 
     // MARK: - The server
@@ -415,11 +529,12 @@ public struct Simulation<C: Chooser> {
     private mutating func execute(_ command: Command, worker: Int, epoch: Int, call: Int, number: Int) {
         let reply = redis.execute(command, nowMicroseconds: now)
         record(.worker(worker), .exec(command, reply))
-        noteDeadline(of: command, reply: reply)
+        noteDeadline(of: command, reply: reply, worker: worker)
 
         let deadline = workers[worker].outstandingDeadlineMicroseconds
         let timerAlreadyQueued = now >= deadline  // see ``carryOut``: queued at send when the request was this late
-        let step = faultStep(of: command)
+        // Most workers have no faults: they skip the command's fault step (a string prefix test) altogether.
+        let step = faultsOfWorker[worker].isEmpty ? nil : faultStep(of: command)
         if let step, workerFault(worker: worker, call: call, matching: { kind in
             if case .loseReply(_, _, let target) = kind { return target == step }
             return false
@@ -442,22 +557,27 @@ public struct Simulation<C: Chooser> {
             schedule(.connectionLost(worker: worker, epoch: epoch, call: call, command: number), at: now + delay)
             return
         }
-        schedule(.reply(worker: worker, epoch: epoch, call: call, command: number, reply), at: now + delay)
+        repliesInFlight[worker] = ReplyInFlight(epoch: epoch, call: call, command: number, reply: reply)
+        schedule(.reply(worker: worker, epoch: epoch, call: call, command: number), at: now + delay)
     }
 
     /// Schedules the expiry of whatever the command just stored with a deadline.
-    private mutating func noteDeadline(of command: Command, reply: Reply) {
-        let key: String
-        switch (command, reply) {
-        case (.acquire(let cacheKey, _, _), .status("OK")):
-            key = Command.leaseKey(of: cacheKey)
-        case (.set(let cacheKey, _, _), .status("OK")), (.fencedWrite(let cacheKey, _, _, _), .status("OK")):
-            key = cacheKey
-        case (.get, _), (.delete, _), (.release, _), (.acquire, _), (.set, _), (.fencedWrite, _):
+    private mutating func noteDeadline(of command: Command, reply: Reply, worker: Int) {
+        guard case .status(let status) = reply, status == "OK" else { return }
+        switch command {
+        case .acquire(let cacheKey, _, _):
+            // The lease key's deadline, looked up without building the name `lease:<key>`.
+            let index = keyIndex(of: cacheKey, worker: worker)
+            if let deadline = redis.leaseDeadline(guarding: cacheKey) {
+                scheduleExpiry(KeyTable.leaseExpiryKey(of: index), deadlineMilliseconds: deadline)
+            }
+        case .set(let key, _, _), .fencedWrite(let key, _, _, _):
+            let index = keyIndex(of: key, worker: worker)
+            if let deadline = redis.deadline(of: key) {
+                scheduleExpiry(keys.cacheExpiryKey(of: index), deadlineMilliseconds: deadline)
+            }
+        case .get, .delete, .release:
             return
-        }
-        if let deadline = redis.deadline(of: key) {
-            scheduleExpiry(key, deadlineMilliseconds: deadline)
         }
     }
 
@@ -503,7 +623,7 @@ public struct Simulation<C: Chooser> {
 
     /// Pauses the worker at `point` if a fault says so; returns whether it paused.
     private mutating func pauseIfDue(_ worker: Int, at point: PausePoint) -> Bool {
-        guard !workers[worker].pausesUsed.contains(point) else { return false }
+        guard !pausesUsed[worker].contains(point) else { return false }
         let call = workers[worker].callNumber
         guard let index = workerFault(worker: worker, call: call, matching: { kind in
             if case .pause(_, _, _, let target) = kind { return target == point }
@@ -512,7 +632,7 @@ public struct Simulation<C: Chooser> {
         guard case .pause(_, _, let duration, _) = scenario.faults[index].kind else {
             preconditionFailure("Simulation: fault \(index) matched a pause but is \(scenario.faults[index])")
         }
-        workers[worker].pausesUsed.insert(point)
+        pausesUsed[worker].insert(point)
         workers[worker].paused = point
         record(.worker(worker), .pause(point))
         let length = chooser.delay(
@@ -526,51 +646,61 @@ public struct Simulation<C: Chooser> {
     /// Hands an input to a worker: queued while it is paused, dropped if it belongs to an old connection or call.
     private mutating func deliver(_ item: Item, to worker: Int) {
         if workers[worker].paused != nil {
-            workers[worker].inbox.append(item)
+            inboxes[worker].append(item)
             return
         }
         process(item, worker: worker)
     }
 
     private mutating func process(_ item: Item, worker: Int) {
+        #if DEBUG
+        defer { checkInvariants(ofWorker: worker) }
+        #endif
         let state = workers[worker]
-        guard state.machine != nil else { return }  // the call is over: a late timer or answer
+        guard state.busy else { return }  // the call is over: a late timer or answer
         switch item {
-        case .reply(_, let epoch, let call, let number, let reply):
-            guard state.epoch == epoch, state.callNumber == call, state.outstanding?.number == number else { return }
-            workers[worker].outstanding = nil
-            let actions = workers[worker].machine!.receive(reply, nowMicroseconds: now)
+        case .reply(_, let epoch, let call, let number):
+            guard state.epoch == epoch, state.callNumber == call, state.outstandingNumber == number else { return }
+            guard let inFlight = repliesInFlight[worker], inFlight.epoch == epoch, inFlight.call == call,
+                inFlight.command == number
+            else {
+                preconditionFailure("Simulation: w\(worker)'s reply to \(number) arrived but \(String(describing: repliesInFlight[worker])) is in flight")
+            }
+            repliesInFlight[worker] = nil
+            workers[worker].outstandingNumber = 0
+            let actions = machines[worker]!.receive(inFlight.reply, nowMicroseconds: now)
             perform(actions, worker: worker)
 
         case .connectionLost(_, let epoch, let call, let number):
-            guard state.epoch == epoch, state.callNumber == call, let outstanding = state.outstanding,
-                outstanding.number == number
+            guard state.epoch == epoch, state.callNumber == call, state.outstandingNumber == number,
+                let command = outstandingCommands[worker]
             else { return }
-            fail(worker, outstanding.command, .connectionLost)
+            fail(worker, command, .connectionLost)
 
         case .commandTimeout(_, let epoch, let call, let number):
-            guard state.epoch == epoch, state.callNumber == call, let outstanding = state.outstanding,
-                outstanding.number == number
+            guard state.epoch == epoch, state.callNumber == call, state.outstandingNumber == number,
+                let command = outstandingCommands[worker]
             else { return }
-            fail(worker, outstanding.command, .timeout)
+            fail(worker, command, .timeout)
 
         case .originAnswer(_, let call, _, let version, let fails):
-            guard state.callNumber == call, state.machine!.isLoading else { return }
+            guard state.callNumber == call, machines[worker]!.isLoading else { return }
             if pauseIfDue(worker, at: .afterLoad) {
-                workers[worker].inbox.append(item)
+                inboxes[worker].append(item)
                 return
             }
             let actions =
                 fails
-                ? workers[worker].machine!.originFailed(nowMicroseconds: now)
-                : workers[worker].machine!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
+                ? machines[worker]!.originFailed(nowMicroseconds: now)
+                : machines[worker]!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
             perform(actions, worker: worker)
 
         case .originTimer(_, let call, let deadline):
-            guard state.callNumber == call, state.machine!.timerDeadlineMicroseconds == deadline else { return }
-            let actions = workers[worker].machine!.handleTimeout(nowMicroseconds: now)
+            guard state.callNumber == call, machines[worker]!.timerDeadlineMicroseconds == deadline else { return }
+            let actions = machines[worker]!.handleTimeout(nowMicroseconds: now)
             guard !actions.isEmpty else { return }
-            record(.worker(worker), .originTimeout(key: state.key))
+            let key = keys.names[state.keyIndex]
+            record(.worker(worker), .originTimeout(key: key))
             perform(actions, worker: worker)
 
         case .callStart, .request, .resume, .sourceWrite, .expire, .restart:
@@ -578,14 +708,30 @@ public struct Simulation<C: Chooser> {
         }
     }
 
+    #if DEBUG
+    /// A worker's plain state agrees with its parts kept beside it (STYLE 9).
+    private func checkInvariants(ofWorker worker: Int) {
+        let state = workers[worker]
+        precondition(
+            state.busy == (machines[worker] != nil),
+            "Simulation: w\(worker) busy is \(state.busy) but its machine is \(String(describing: machines[worker]))")
+        precondition(
+            state.outstandingNumber == 0 || (state.busy && outstandingCommands[worker] != nil),
+            "Simulation: w\(worker) waits on command \(state.outstandingNumber) but \(String(describing: outstandingCommands[worker])) is outstanding")
+        precondition(
+            state.outstandingNumber <= state.commandNumber,
+            "Simulation: w\(worker) waits on command \(state.outstandingNumber) of \(state.commandNumber) sent")
+    }
+    #endif
+
     private mutating func fail(_ worker: Int, _ command: Command, _ failure: CommandFailure) {
         switch failure {
         case .timeout: record(.worker(worker), .commandTimeout(command))
         case .connectionLost: record(.worker(worker), .connectionLost(command))
         }
-        workers[worker].outstanding = nil
+        workers[worker].outstandingNumber = 0
         workers[worker].epoch += 1  // the next command goes out on a fresh connection
-        let actions = workers[worker].machine!.commandFailed(failure, nowMicroseconds: now)
+        let actions = machines[worker]!.commandFailed(failure, nowMicroseconds: now)
         perform(actions, worker: worker)
     }
 
@@ -595,12 +741,12 @@ public struct Simulation<C: Chooser> {
         }
         record(.worker(worker), .resume(point))
         workers[worker].paused = nil
-        if let held = workers[worker].heldActions {
-            workers[worker].heldActions = nil
+        if let held = heldActions[worker] {
+            heldActions[worker] = nil
             perform(held, worker: worker)
         }
-        while workers[worker].paused == nil, !workers[worker].inbox.isEmpty {
-            let next = workers[worker].inbox.removeFirst()
+        while workers[worker].paused == nil, !inboxes[worker].isEmpty {
+            let next = inboxes[worker].removeFirst()
             process(next, worker: worker)
         }
     }
@@ -608,18 +754,20 @@ public struct Simulation<C: Chooser> {
     /// Carries out a step's actions for a worker.
     private mutating func perform(_ actions: Actions, worker: Int) {
         guard let first = actions.first else { return }
-        if case .send(let command) = first, let point = PausePoint.before(command, variant: variant),
+        // Only a worker with faults can pause: the others skip the pause-point test of every command.
+        let mayPause = !faultsOfWorker[worker].isEmpty
+        if mayPause, case .send(let command) = first, let point = PausePoint.before(command, variant: variant),
             pauseIfDue(worker, at: point)
         {
-            workers[worker].heldActions = actions
+            heldActions[worker] = actions
             return
         }
         carryOut(first, worker: worker)
         if let second = actions.second {
-            if case .send(let command) = second, let point = PausePoint.before(command, variant: variant),
+            if mayPause, case .send(let command) = second, let point = PausePoint.before(command, variant: variant),
                 pauseIfDue(worker, at: point)
             {
-                workers[worker].heldActions = Actions(second)
+                heldActions[worker] = Actions(second)
                 return
             }
             carryOut(second, worker: worker)
@@ -633,7 +781,8 @@ public struct Simulation<C: Chooser> {
             let call = workers[worker].callNumber
             let number = workers[worker].commandNumber + 1
             workers[worker].commandNumber = number
-            workers[worker].outstanding = OutstandingCommand(number: number, command: command)
+            workers[worker].outstandingNumber = number
+            outstandingCommands[worker] = command
             let epoch = workers[worker].epoch
             let delay = chooser.delay(
                 .network(worker: worker, call: call, command: number, direction: .request),
@@ -650,17 +799,19 @@ public struct Simulation<C: Chooser> {
 
         case .startLoad(let key):
             let call = workers[worker].callNumber
-            let version = sourceVersions[key] ?? 0
+            let keyIndex = keyIndex(of: key, worker: worker)
+            let version = sourceVersions[keyIndex]
             record(.worker(worker), .loadStart(key: key, version: version))
             let override = scenario.origin.override(worker: worker, callNumber: call)
             let latency =
                 override?.latencyMicroseconds
                 ?? chooser.delay(.origin(worker: worker, call: call), in: originLatency)
             schedule(
-                .originAnswer(worker: worker, call: call, key: key, version: version, fails: override?.fails ?? false),
+                .originAnswer(
+                    worker: worker, call: call, keyIndex: keyIndex, version: version, fails: override?.fails ?? false),
                 at: now + latency)
             if mutation == .writeBeforeLoadEnds {
-                let early = workers[worker].machine!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
+                let early = machines[worker]!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
                 perform(early, worker: worker)
             }
 
@@ -673,16 +824,25 @@ public struct Simulation<C: Chooser> {
         case .finish(let outcome):
             record(.worker(worker), .return(outcome))
             let state = workers[worker]
+            // Moved out, not copied: reading the machine in place through the optional copied all of it.
+            let machine = machines[worker].take()
+            returned[state.callIndex] = true
             results[state.callIndex] = CallResult(
-                worker: worker, callNumber: state.callNumber, key: state.key, outcome: outcome,
-                releaseResult: state.machine?.releaseResult)
+                worker: worker, callNumber: state.callNumber, key: keys.names[state.keyIndex], outcome: outcome,
+                releaseResult: machine?.releaseResult)
             returnedCalls += 1
-            workers[worker].machine = nil
-            workers[worker].outstanding = nil
-            if !workers[worker].waitingCalls.isEmpty {
-                let next = workers[worker].waitingCalls.removeFirst()
+            workers[worker].busy = false
+            workers[worker].outstandingNumber = 0
+            if !waitingCalls[worker].isEmpty {
+                let next = waitingCalls[worker].removeFirst()
                 startCall(next)
             }
         }
     }
+}
+
+/// The item taken off the queue, with its instant.
+struct DueItem {
+    var timeMicroseconds: Int64
+    var item: Item
 }

@@ -6,42 +6,46 @@ import Trace
 ///
 /// A call due while the worker is still busy waits for the one before it to return: a worker is one sequential
 /// caller, which keeps each connection to one outstanding command, as with hiredis.
+///
+/// Plain data only (no references), so reading or copying it costs no retain and release; the parts that hold
+/// references (the call's state machine, the outstanding command, queues of inputs) live beside it in the
+/// simulation's flat per-worker arrays, which the hot path touches only where it needs them.
 struct WorkerState {
-    /// The call in progress, if any.
-    var machine: EvictAndReload?
+    /// Whether a call is in progress: its machine is in the simulation's `machines` (read far more often than
+    /// the machine itself).
+    var busy = false
     /// The number of the call in progress (from 1), or of the last one.
     var callNumber = 0
     /// The scenario index of the call in progress.
     var callIndex = 0
-    /// The key of the call in progress.
-    var key = ""
+    /// The key of the call in progress, as an index into the simulation's key names.
+    var keyIndex = 0
     /// Commands sent in the call in progress.
     var commandNumber = 0
-    /// The command whose reply the worker waits for.
-    var outstanding: OutstandingCommand?
+    /// The number of the command whose reply the worker waits for; 0 when none (commands count from 1). The
+    /// command itself is in the simulation's `outstandingCommands`.
+    var outstandingNumber = 0
     /// When the outstanding command's timeout fires.
     var outstandingDeadlineMicroseconds: Int64 = 0
     /// The connection's generation: bumped when it breaks, so late messages of an old connection are dropped.
     var epoch = 0
-    /// Scenario calls due while busy, in order (indices into the scenario's calls).
-    var waitingCalls: [Int] = []
     /// Where the worker is paused, if it is.
     var paused: PausePoint?
-    /// The actions held by a pause before a command, carried out at resume.
-    var heldActions: Actions?
-    /// Inputs that arrived while paused, in arrival order.
-    var inbox: [Item] = []
-    /// The pause points already used in the call in progress (each strikes at most once per call).
-    var pausesUsed: Set<PausePoint> = []
 }
 
-/// The command a worker waits on: a struct, not a tuple, so copies stay specialized (tuples with non-trivial
-/// payloads go through the runtime's generic value witnesses).
-struct OutstandingCommand {
-    /// The command's number within its call, from 1.
-    var number: Int
-    /// The command.
-    var command: Command
+/// A reply on its way to a worker, with the command it answers.
+///
+/// Carried beside the worker rather than in the queued item, so that queued items hold no references. At most one
+/// reply per worker can be live: the worker sends its next command only after this one's reply or failure, and a
+/// failure opens a new connection, whose replies are told apart by `epoch`.
+struct ReplyInFlight {
+    /// The connection it travels on.
+    var epoch: Int
+    /// The call and command it answers.
+    var call: Int
+    var command: Int
+    /// The reply.
+    var reply: Reply
 }
 
 /// One fault of a worker: its index in the scenario's `faults:` and what it does.

@@ -12,30 +12,38 @@ public struct Token: Hashable, Sendable, CustomStringConvertible {
 
     /// The symbolic token of a worker's call: `w<worker>.<call>`, both numbered from 1.
     ///
-    /// Built digit by digit rather than by interpolation: the simulator makes one per call on its hot path.
+    /// Built digit by digit rather than by interpolation: the simulator makes one per call on its hot path. The
+    /// capacity asked for is the exact length, so a token of up to 15 bytes is a small string, stored inline
+    /// without allocating (any larger capacity allocates, however short the text); the digits are written from
+    /// the right, dividing only by the constant 10, which compiles to a multiplication.
     public init(worker: Int, call: Int) {
         precondition(worker >= 0 && call >= 0, "Token(worker: \(worker), call: \(call))")
-        self.text = String(unsafeUninitializedCapacity: 42) { buffer in
-            var index = 0
-            func append(_ byte: UInt8) {
-                buffer[index] = byte
-                index += 1
+        func digitCount(_ number: Int) -> Int {
+            var count = 1
+            var rest = number
+            while rest >= 10 {
+                rest /= 10
+                count += 1
             }
-            func appendDigits(_ number: Int) {
-                var divisor = 1
-                while divisor <= number / 10 { divisor *= 10 }
+            return count
+        }
+        let workerDigits = digitCount(worker)
+        let length = 2 + workerDigits + digitCount(call)
+        self.text = String(unsafeUninitializedCapacity: length) { buffer in
+            func write(_ number: Int, endingBefore end: Int) {
                 var rest = number
-                while divisor > 0 {
-                    append(UInt8(ascii: "0") + UInt8(rest / divisor))
-                    rest %= divisor
-                    divisor /= 10
-                }
+                var position = end
+                repeat {
+                    position -= 1
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                } while rest > 0
             }
-            append(UInt8(ascii: "w"))
-            appendDigits(worker)
-            append(UInt8(ascii: "."))
-            appendDigits(call)
-            return index
+            buffer[0] = UInt8(ascii: "w")
+            write(worker, endingBefore: 1 + workerDigits)
+            buffer[1 + workerDigits] = UInt8(ascii: ".")
+            write(call, endingBefore: length)
+            return length
         }
     }
 
