@@ -50,11 +50,11 @@ public final class LeaseCache: Sendable {
                 reason: .unexpectedReply,
                 description: "callsPerConnection is \(configuration.callsPerConnection); use 1 or more")
         }
-        guard (1...configuration.connections).contains(configuration.threadCount) else {
+        guard (1...configuration.connections).contains(configuration.threads) else {
             throw LeaseCacheError(
                 reason: .unexpectedReply,
                 description:
-                    "threads is \(configuration.threadCount); use 1 to the number of connections (\(configuration.connections))")
+                    "threads is \(configuration.threads); use 1 to the number of connections (\(configuration.connections))")
         }
         if let problem = configuration.variant.problems.first {
             throw LeaseCacheError(
@@ -65,7 +65,7 @@ public final class LeaseCache: Sendable {
         self.tokens = tokens
         self.logger = logger
         self.metrics = EvictionMetrics(factory: metricsFactory)
-        let loops = (0..<configuration.threadCount).map { EventLoop(name: "leaselab.redis.\($0)") }
+        let loops = (0..<configuration.threads).map { EventLoop(name: "leaselab.redis.\($0)") }
         let lanes = (0..<configuration.connections).map {
             ConnectionLane(
                 index: $0, loop: loops[$0 % loops.count], configuration: configuration, logger: logger)
@@ -220,12 +220,13 @@ public final class LeaseCache: Sendable {
                 case .startLoad(let key):
                     precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
                     if machine.timerDeadlineMicroseconds == nil {
-                        // No timeout to race: await the origin inline, on this thread, with no task to spawn.
-                        do {
-                            let value = try await origin(key)
+                        // No timeout to race: wait for the origin, and come back ahead of the calls waiting to
+                        // start on this loop (the call may hold the lease).
+                        switch await loadFromOrigin(key, resumingOn: lane) {
+                        case .success(let value):
                             await configuration.probe?.reached(.afterLoad, key: key)
                             next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
-                        } catch {
+                        case .failure(let error):
                             logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(error)"])
                             await configuration.probe?.reached(.afterLoad, key: key)
                             next = machine.originFailed(nowMicroseconds: nowMicroseconds())
@@ -254,7 +255,9 @@ public final class LeaseCache: Sendable {
                 guard let running = load, machine.isLoading else {
                     preconditionFailure("LeaseCache: call on \(key) is stuck after \(pending)")
                 }
-                switch await waitForOrigin(running, deadlineMicroseconds: machine.timerDeadlineMicroseconds) {
+                switch await waitForOrigin(
+                    running, deadlineMicroseconds: machine.timerDeadlineMicroseconds, resumingOn: lane)
+                {
                 case .loaded(let value):
                     load = nil
                     await configuration.probe?.reached(.afterLoad, key: key)
@@ -307,20 +310,42 @@ public final class LeaseCache: Sendable {
         case timerFired
     }
 
+    /// Loads `key` from the origin in a task of its own and resumes the call through its loop's resumptions,
+    /// ahead of the calls waiting to start there. Cancelling the call cancels the load.
+    ///
+    /// The load runs at high priority: calls arriving from the shared pool queue there first, and a lease
+    /// holder's origin must not wait behind a flood of them.
+    private func loadFromOrigin(_ key: String, resumingOn lane: ConnectionLane) async -> Result<CacheValue, any Error> {
+        let origin = self.origin
+        let loop = lane.loop
+        let answer = Rendezvous<Result<CacheValue, any Error>>()
+        let task = Task(priority: .high) {
+            let result: Result<CacheValue, any Error>
+            do { result = .success(try await origin(key)) } catch { result = .failure(error) }
+            loop.submitResumption { answer.fulfil(result) }
+        }
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { answer.wait($0) }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
     /// Waits for the origin's answer or the deadline, whichever comes first, without waiting for an origin that
-    /// ignores cancellation.
-    private func waitForOrigin(_ load: Task<CacheValue, any Error>, deadlineMicroseconds: Int64?) async
-        -> OriginEvent
-    {
+    /// ignores cancellation; the call resumes through its loop's resumptions.
+    private func waitForOrigin(
+        _ load: Task<CacheValue, any Error>, deadlineMicroseconds: Int64?, resumingOn lane: ConnectionLane
+    ) async -> OriginEvent {
         let deadline = deadlineMicroseconds.map { epoch + .microseconds($0) }
         let clock = self.clock
+        let loop = lane.loop
         return await withCheckedContinuation { (continuation: CheckedContinuation<OriginEvent, Never>) in
             let once = ResumeOnce(continuation)
             let timer: Task<Void, Never>? = deadline.map { deadline in
                 Task {
                     do {
                         try await Task.sleep(until: deadline, clock: clock)
-                        once.resume(.timerFired)
+                        loop.submitResumption { once.resume(.timerFired) }
                     } catch {
                         // Cancelled: the origin answered first.
                     }
@@ -333,9 +358,53 @@ public final class LeaseCache: Sendable {
                 case .failure(let error): event = .failed("\(error)")
                 }
                 timer?.cancel()
-                once.resume(event)
+                loop.submitResumption { once.resume(event) }
             }
         }
+    }
+}
+
+/// A value handed from one task to a waiting one, whichever comes first: the waiter's continuation or the value.
+private final class Rendezvous<Value: Sendable>: Sendable {
+    private enum State {
+        case empty
+        case waiting(UnsafeContinuation<Value, Never>)
+        case fulfilled(Value)
+        case done
+    }
+
+    private let state = Mutex<State>(.empty)
+
+    func wait(_ continuation: UnsafeContinuation<Value, Never>) {
+        let ready = state.withLock { state -> Value? in
+            switch state {
+            case .empty:
+                state = .waiting(continuation)
+                return nil
+            case .fulfilled(let value):
+                state = .done
+                return value
+            case .waiting, .done:
+                preconditionFailure("Rendezvous: a second wait")
+            }
+        }
+        if let ready { continuation.resume(returning: ready) }
+    }
+
+    func fulfil(_ value: Value) {
+        let waiter = state.withLock { state -> UnsafeContinuation<Value, Never>? in
+            switch state {
+            case .empty:
+                state = .fulfilled(value)
+                return nil
+            case .waiting(let continuation):
+                state = .done
+                return continuation
+            case .fulfilled, .done:
+                preconditionFailure("Rendezvous: a second value")
+            }
+        }
+        waiter?.resume(returning: value)
     }
 }
 

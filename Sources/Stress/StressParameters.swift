@@ -26,8 +26,8 @@ public struct StressParameters: Sendable {
     /// Whether calls sharing a connection pipeline their commands (``LeaseCacheConfiguration/pipelining``); off,
     /// each connection carries one command at a time, as `redis-benchmark` without `-P` does.
     public var pipelining: Bool
-    /// LeaseCache's event loop threads (``LeaseCacheConfiguration/threads``), at most `connections`; nil: one per
-    /// connection.
+    /// LeaseCache's event loop threads (``LeaseCacheConfiguration/threads``), at most `connections`; nil: LeaseCache's
+    /// default, one.
     public var threads: Int?
     /// Whether a MONITOR client records the server's history, so the properties can be checked on it.
     public var monitor: Bool

@@ -58,7 +58,7 @@ struct StressCommand: AsyncParsableCommand {
         help: "Let calls sharing a connection pipeline their commands; without, one command at a time per connection.")
     var pipelining = true
 
-    @Option(help: "LeaseCache's event loop threads driving the connections, 1 to --connections. Default: one per connection.")
+    @Option(help: "LeaseCache's event loop threads driving the connections, 1 to --connections. Default: LeaseCache's, 1.")
     var threads: Int?
 
     @Flag(inversion: .prefixedNo, help: "Attach a MONITOR client and judge the server's history.")

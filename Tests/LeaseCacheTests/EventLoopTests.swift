@@ -2,6 +2,7 @@ import LeaseCache
 import Logging
 import RedisClient
 import RedisRun
+import Synchronization
 import Testing
 import Trace
 
@@ -102,4 +103,62 @@ func aTimeoutFailsTheWholePipeline() async throws {
     #expect(results.compactMap(\.failure).allSatisfy { $0.contains("\(proxy.host):\(proxy.port)") })
     #expect(await cache.evictAndReloadResult("t:0").outcome == .miss)
     #expect(proxy.upstreamAddresses.count == 2, "one connection before the timeout, one after")
+}
+
+/// A log of what the calls sent and where they were, shared with the origin.
+private final class OrderLog: LeaseCallProbe {
+    let lines = Mutex<[String]>([])
+
+    func note(_ line: String) { lines.withLock { $0.append(line) } }
+    func reached(_ point: PausePoint, key: String) async { note("reached \(point.rawValue) \(key)") }
+    func willSend(_ command: Command) { note("send \(command)") }
+    func received(_ result: Result<Reply, RedisError>, to command: Command) {}
+    func originTimedOut(key: String) {}
+}
+
+@Test("a call back from the origin goes on ahead of a flood of calls waiting to start on its loop")
+func aLoadedCallGoesOnAheadOfAFlood() async throws {
+    let server = try RedisServerProcess()
+    defer { server.stop() }
+    let admin = try server.makeConnection()
+    defer { admin.close() }
+    _ = try admin.send("SET", "user:1", "v1")
+    let log = OrderLog()
+    let floodQueued = Atomic<Bool>(false)
+    let cache = try LeaseCache(
+        configuration: LeaseCacheConfiguration(
+            host: server.host, port: server.port, connections: 1, callsPerConnection: 1_024,
+            variant: Preset.pr4821.variant, probe: log),
+        origin: { key in
+            // Answers once the flood is queued on the loop.
+            while !floodQueued.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+            log.note("origin answered \(key)")
+            return CacheValue(version: 2)
+        }, logger: quietLogger())
+    #expect(await cache.openConnections().isEmpty)
+    let holder = Task { await cache.evictAndReloadResult("user:1") }
+    // Once the holder has its lease, 20,000 calls on keys of their own arrive on the same connection's loop.
+    while !log.lines.withLock({ $0.contains { $0.hasPrefix("send SET lease:user:1") } }) {
+        await Task.yield()
+    }
+    // Started from the loop's own thread (a task group on the connection's executor), as a service pinned to its
+    // connections starts them: they queue on the loop itself, not on the shared pool.
+    let executor = cache.connectionExecutors[0]
+    await Task(executorPreference: executor) {
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<20_000 {
+                group.addTask { _ = await cache.evictAndReloadResult("flood:\(index)") }
+            }
+            floodQueued.store(true, ordering: .releasing)
+        }
+    }.value
+    #expect(await holder.value.outcome == .fresh(CacheValue(version: 2), leaseLost: false))
+    let lines = log.lines.withLock { $0 }
+    let answered = try #require(lines.firstIndex(of: "origin answered user:1"))
+    let resumed = try #require(lines.firstIndex(of: "reached after-load user:1"))
+    let sendsBetween = lines[answered..<resumed].filter { $0.hasPrefix("send ") }.count
+    // First come first served, the holder would wait behind the 20,000 flood calls queued before its answer, and
+    // at least the first 1,024 of them (the connection's admitted calls) would send their GET first; resumed
+    // first, it goes on within a batch or two of the loop's (64 jobs each).
+    #expect(sendsBetween < 300, "\(sendsBetween) commands went out between the origin's answer and the holder's step")
 }
