@@ -10,6 +10,20 @@ import Glibc
 import Darwin
 #endif
 
+/// The executor of a lane's running calls: the same loop thread, ahead of calls starting (see ``EventLoop``).
+final class RunningCalls: TaskExecutor, @unchecked Sendable {
+    // @unchecked: `loop` is immutable and thread-safe to enqueue on.
+    let loop: EventLoop
+
+    init(loop: EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor(), first: true)
+    }
+}
+
 /// One Redis connection, driven by an ``EventLoop``, and the task executor of the calls that use it.
 ///
 /// A call's task prefers its lane (`withTaskExecutorPreference`), so the call runs on the lane's loop thread; a
@@ -50,7 +64,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// Not sent yet: only without pipelining, while a command is in flight.
     private var queued: Deque<Pending> = []
     /// Calls admitted and running on this lane, at most `configuration.callsPerConnection`.
-    private var running = 0
+    private var admitted = 0
     /// Calls waiting for a slot, first come first served.
     private var admissions: Deque<UnsafeContinuation<Void, Never>> = []
     /// Whether the connection's output buffer holds bytes not written yet.
@@ -62,24 +76,29 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     init(index: Int, loop: EventLoop, configuration: LeaseCacheConfiguration, logger: Logger) {
         self.index = index
         self.loop = loop
+        self.running = RunningCalls(loop: loop)
         self.configuration = configuration
         self.logger = logger
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
-        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor())
+        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor(), first: false)
     }
+
+    /// The executor of this lane's admitted calls: a call switches to it once admitted, so that every later job of
+    /// the call (after a reply, after the origin's answer) runs ahead of calls waiting to start on the loop.
+    let running: RunningCalls
 
     // MARK: - On the loop's thread: calls
 
     /// Waits for a slot among the lane's running calls.
     func admit() async {
         assert(loop.isCurrent, "ConnectionLane.admit off its loop's thread")
-        if running < configuration.callsPerConnection {
-            running += 1
+        if admitted < configuration.callsPerConnection {
+            admitted += 1
             return
         }
-        // The slot is handed over by `leave()`, with `running` unchanged.
+        // The slot is handed over by `leave()`, with `admitted` unchanged.
         await withUnsafeContinuation { admissions.append($0) }
     }
 
@@ -89,7 +108,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         if let next = admissions.popFirst() {
             next.resume()
         } else {
-            running -= 1
+            admitted -= 1
         }
     }
 

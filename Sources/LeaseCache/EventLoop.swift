@@ -23,15 +23,15 @@ import Darwin
 ///
 /// Two kinds of work share the loop: calls starting, and calls already running going on (a reply, an origin's
 /// answer). A running call may hold a lease, so its next step must not wait behind every call a service starts:
-/// resumptions made through ``resumingFirst(_:)`` (replies) and ``submitResumption(_:)`` (an origin's answer,
-/// from any thread) run before any other job.
+/// jobs enqueued with `first` (those of a running call, through its lane's ``RunningCalls`` executor) run before
+/// any other job.
 final class EventLoop: @unchecked Sendable {
     // @unchecked: `queue` is a Mutex; `lanes`, `cleanup` and `thread` are set before the thread starts, or used
     // only on it (checked in debug builds).
     private struct Queue {
         var jobs: Deque<(UnownedJob, UnownedTaskExecutor)> = []
-        /// Resumptions from other threads, run on the loop before its jobs.
-        var resumptions: [@Sendable () -> Void] = []
+        /// Running calls' jobs from other threads (an origin's answer), run before any other job.
+        var firstJobs: Deque<(UnownedJob, UnownedTaskExecutor)> = []
         /// The loop is in, or about to enter, `poll` with no job queued: a new job must write to the wake pipe.
         var sleeping = false
         var stopping = false
@@ -41,10 +41,8 @@ final class EventLoop: @unchecked Sendable {
     private let queue = Mutex(Queue())
     /// Jobs enqueued on the loop's own thread: no lock, since only that thread touches them.
     private var local: Deque<(UnownedJob, UnownedTaskExecutor)> = []
-    /// Jobs of running calls going on (see ``resumingFirst(_:)``): run before every other job.
+    /// Running calls' jobs enqueued on the loop's own thread (a reply resuming its call): run before any other.
     private var first: Deque<(UnownedJob, UnownedTaskExecutor)> = []
-    /// Whether jobs enqueued now go to `first`: set while the loop resumes running calls.
-    private var resuming = false
     /// The loop thread's id, once it runs (0 before).
     private let owner = Atomic<UInt>(0)
     private let wakeReader: Int32
@@ -81,38 +79,23 @@ final class EventLoop: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a job to run on this thread as part of `executor` (one of its lanes).
-    func enqueue(_ job: UnownedJob, on executor: UnownedTaskExecutor) {
+    /// Queues a job to run on this thread as part of `executor` (one of its lanes' executors); `first`: ahead of
+    /// every job queued without it.
+    func enqueue(_ job: UnownedJob, on executor: UnownedTaskExecutor, first: Bool) {
         if isCurrent {
-            if resuming {
-                first.append((job, executor))
+            if first {
+                self.first.append((job, executor))
             } else {
                 local.append((job, executor))
             }
             return
         }
         let wake = queue.withLock { queue -> Bool in
-            queue.jobs.append((job, executor))
-            defer { queue.sleeping = false }
-            return queue.sleeping
-        }
-        if wake { signal() }
-    }
-
-    /// Runs `body` on the loop's thread, where the jobs of the continuations it resumes run before any other.
-    func resumingFirst(_ body: () -> Void) {
-        assert(isCurrent, "EventLoop.resumingFirst off the loop's thread")
-        let outer = resuming
-        resuming = true
-        body()
-        resuming = outer
-    }
-
-    /// Runs `resume` on the loop's thread as soon as it can, through ``resumingFirst(_:)``: how an answer from
-    /// another thread (an origin's) resumes its call ahead of the calls waiting to start. Any thread.
-    func submitResumption(_ resume: @escaping @Sendable () -> Void) {
-        let wake = queue.withLock { queue -> Bool in
-            queue.resumptions.append(resume)
+            if first {
+                queue.firstJobs.append((job, executor))
+            } else {
+                queue.jobs.append((job, executor))
+            }
             defer { queue.sleeping = false }
             return queue.sleeping
         }
@@ -159,18 +142,16 @@ final class EventLoop: @unchecked Sendable {
             // calls starting together must not hold back the first one's command until all have run. Jobs from
             // other threads (an origin's answer, a new call from outside) get at least half of a batch when both
             // queues are busy, so that neither can starve the other.
-            var resumptions: [@Sendable () -> Void] = []
-            queue.withLock { swap(&resumptions, &$0.resumptions) }
-            if !resumptions.isEmpty {
-                resumingFirst { for resume in resumptions { resume() } }
-            }
-            // Running calls' jobs first, then a fair share of the rest.
-            let fromFirst = min(first.count, Self.batchMaximum)
-            batch.append(contentsOf: first.prefix(fromFirst))
-            first.removeFirst(fromFirst)
-            let room = Self.batchMaximum - batch.count
+            // Running calls' jobs first (from other threads, then this one's), then a fair share of the rest.
             let localCount = local.count
             let cleanup = queue.withLock { queue -> (@Sendable () -> Void)?? in
+                let fromOthers = min(queue.firstJobs.count, Self.batchMaximum)
+                batch.append(contentsOf: queue.firstJobs.prefix(fromOthers))
+                queue.firstJobs.removeFirst(fromOthers)
+                let fromFirst = min(first.count, Self.batchMaximum - batch.count)
+                batch.append(contentsOf: first.prefix(fromFirst))
+                first.removeFirst(fromFirst)
+                let room = Self.batchMaximum - batch.count
                 let take = min(queue.jobs.count, room == 0 ? 0 : max(room / 2, room - localCount))
                 if take == queue.jobs.count && batch.isEmpty {
                     swap(&batch, &queue.jobs)
@@ -178,7 +159,8 @@ final class EventLoop: @unchecked Sendable {
                     batch.append(contentsOf: queue.jobs.prefix(take))
                     queue.jobs.removeFirst(take)
                 }
-                return batch.isEmpty && localCount == 0 && first.isEmpty && queue.resumptions.isEmpty && queue.stopping
+                return batch.isEmpty && localCount == 0 && first.isEmpty && queue.firstJobs.isEmpty
+                    && queue.stopping
                     ? .some(queue.cleanup) : nil
             }
             let fromLocal = min(localCount, Self.batchMaximum - batch.count)
@@ -193,8 +175,7 @@ final class EventLoop: @unchecked Sendable {
                 job.runSynchronously(on: executor)
             }
             batch.removeAll(keepingCapacity: true)
-            // A failed write or read resumes its calls with errors: running calls, first.
-            resumingFirst { for lane in lanes { lane.flush() } }
+            for lane in lanes { lane.flush() }
 
             // Wait for I/O, the next deadline, or a job from another thread; do not wait when jobs are queued.
             var deadline = Int64.max
@@ -218,22 +199,20 @@ final class EventLoop: @unchecked Sendable {
                 wait = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
             }
             let mayWait = local.isEmpty && first.isEmpty && queue.withLock { queue -> Bool in
-                guard queue.jobs.isEmpty && queue.resumptions.isEmpty && !queue.stopping else { return false }
+                guard queue.jobs.isEmpty && queue.firstJobs.isEmpty && !queue.stopping else { return false }
                 queue.sleeping = true
                 return true
             }
             let ready = poll(&descriptors, nfds_t(descriptors.count), mayWait ? wait : 0)
             if mayWait { queue.withLock { $0.sleeping = false } }
             if ready > 0 && descriptors[0].revents != 0 { drainWakePipe() }
-            resumingFirst {
-                if ready > 0 {
-                    for (position, lane) in polled.enumerated() where descriptors[position + 1].revents != 0 {
-                        lane.handle(events: descriptors[position + 1].revents)
-                    }
+            if ready > 0 {
+                for (position, lane) in polled.enumerated() where descriptors[position + 1].revents != 0 {
+                    lane.handle(events: descriptors[position + 1].revents)
                 }
-                let after = monotonicNanoseconds()
-                for lane in polled { lane.expire(now: after) }
             }
+            let after = monotonicNanoseconds()
+            for lane in polled { lane.expire(now: after) }
         }
     }
 

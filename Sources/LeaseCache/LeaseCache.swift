@@ -177,15 +177,23 @@ public final class LeaseCache: Sendable {
         return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
     }
 
-    /// Runs one call on `lane`'s loop thread, carrying out every action LeaseCore returns.
+    /// Runs one call on `lane`'s loop thread.
     ///
-    /// The call first waits for one of the lane's ``LeaseCacheConfiguration/callsPerConnection`` slots, so that a
-    /// started call's next step (after its origin load, say, with its lease held) queues behind at most that many
-    /// calls' steps, not behind every call a service has started; its duration counts that wait.
+    /// The call first waits for one of the lane's ``LeaseCacheConfiguration/callsPerConnection`` slots (its
+    /// duration counts that wait), then runs on the lane's running-calls executor: every later job of the call
+    /// (after a reply, after the origin's answer, with its lease perhaps held) runs ahead of calls still starting.
     private func run(key: String, on lane: ConnectionLane) async -> EvictionResult {
         let startMicroseconds = nowMicroseconds()
         await lane.admit()
         defer { lane.leave() }
+        // Admitted, the call runs on the lane's running-calls executor: the same thread, ahead of calls starting.
+        return await withTaskExecutorPreference(lane.running) {
+            await self.drive(key: key, on: lane, startMicroseconds: startMicroseconds)
+        }
+    }
+
+    /// Carries out every action LeaseCore returns for one admitted call.
+    private func drive(key: String, on lane: ConnectionLane, startMicroseconds: Int64) async -> EvictionResult {
         var machine = EvictAndReload(key: key, token: tokens.nextToken(), variant: configuration.variant)
         var pending = machine.start(nowMicroseconds: nowMicroseconds())
         var load: Task<CacheValue, any Error>?
@@ -220,13 +228,13 @@ public final class LeaseCache: Sendable {
                 case .startLoad(let key):
                     precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
                     if machine.timerDeadlineMicroseconds == nil {
-                        // No timeout to race: wait for the origin, and come back ahead of the calls waiting to
-                        // start on this loop (the call may hold the lease).
-                        switch await loadFromOrigin(key, resumingOn: lane) {
-                        case .success(let value):
+                        // No timeout to race: await the origin inline, with no task to spawn; its answer resumes
+                        // the call on the running-calls executor, ahead of calls starting.
+                        do {
+                            let value = try await origin(key)
                             await configuration.probe?.reached(.afterLoad, key: key)
                             next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
-                        case .failure(let error):
+                        } catch {
                             logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(error)"])
                             await configuration.probe?.reached(.afterLoad, key: key)
                             next = machine.originFailed(nowMicroseconds: nowMicroseconds())
@@ -255,9 +263,7 @@ public final class LeaseCache: Sendable {
                 guard let running = load, machine.isLoading else {
                     preconditionFailure("LeaseCache: call on \(key) is stuck after \(pending)")
                 }
-                switch await waitForOrigin(
-                    running, deadlineMicroseconds: machine.timerDeadlineMicroseconds, resumingOn: lane)
-                {
+                switch await waitForOrigin(running, deadlineMicroseconds: machine.timerDeadlineMicroseconds) {
                 case .loaded(let value):
                     load = nil
                     await configuration.probe?.reached(.afterLoad, key: key)
@@ -310,42 +316,20 @@ public final class LeaseCache: Sendable {
         case timerFired
     }
 
-    /// Loads `key` from the origin in a task of its own and resumes the call through its loop's resumptions,
-    /// ahead of the calls waiting to start there. Cancelling the call cancels the load.
-    ///
-    /// The load runs at high priority: calls arriving from the shared pool queue there first, and a lease
-    /// holder's origin must not wait behind a flood of them.
-    private func loadFromOrigin(_ key: String, resumingOn lane: ConnectionLane) async -> Result<CacheValue, any Error> {
-        let origin = self.origin
-        let loop = lane.loop
-        let answer = Rendezvous<Result<CacheValue, any Error>>()
-        let task = Task(priority: .high) {
-            let result: Result<CacheValue, any Error>
-            do { result = .success(try await origin(key)) } catch { result = .failure(error) }
-            loop.submitResumption { answer.fulfil(result) }
-        }
-        return await withTaskCancellationHandler {
-            await withUnsafeContinuation { answer.wait($0) }
-        } onCancel: {
-            task.cancel()
-        }
-    }
-
     /// Waits for the origin's answer or the deadline, whichever comes first, without waiting for an origin that
-    /// ignores cancellation; the call resumes through its loop's resumptions.
-    private func waitForOrigin(
-        _ load: Task<CacheValue, any Error>, deadlineMicroseconds: Int64?, resumingOn lane: ConnectionLane
-    ) async -> OriginEvent {
+    /// ignores cancellation.
+    private func waitForOrigin(_ load: Task<CacheValue, any Error>, deadlineMicroseconds: Int64?) async
+        -> OriginEvent
+    {
         let deadline = deadlineMicroseconds.map { epoch + .microseconds($0) }
         let clock = self.clock
-        let loop = lane.loop
         return await withCheckedContinuation { (continuation: CheckedContinuation<OriginEvent, Never>) in
             let once = ResumeOnce(continuation)
             let timer: Task<Void, Never>? = deadline.map { deadline in
                 Task {
                     do {
                         try await Task.sleep(until: deadline, clock: clock)
-                        loop.submitResumption { once.resume(.timerFired) }
+                        once.resume(.timerFired)
                     } catch {
                         // Cancelled: the origin answered first.
                     }
@@ -358,53 +342,9 @@ public final class LeaseCache: Sendable {
                 case .failure(let error): event = .failed("\(error)")
                 }
                 timer?.cancel()
-                loop.submitResumption { once.resume(event) }
+                once.resume(event)
             }
         }
-    }
-}
-
-/// A value handed from one task to a waiting one, whichever comes first: the waiter's continuation or the value.
-private final class Rendezvous<Value: Sendable>: Sendable {
-    private enum State {
-        case empty
-        case waiting(UnsafeContinuation<Value, Never>)
-        case fulfilled(Value)
-        case done
-    }
-
-    private let state = Mutex<State>(.empty)
-
-    func wait(_ continuation: UnsafeContinuation<Value, Never>) {
-        let ready = state.withLock { state -> Value? in
-            switch state {
-            case .empty:
-                state = .waiting(continuation)
-                return nil
-            case .fulfilled(let value):
-                state = .done
-                return value
-            case .waiting, .done:
-                preconditionFailure("Rendezvous: a second wait")
-            }
-        }
-        if let ready { continuation.resume(returning: ready) }
-    }
-
-    func fulfil(_ value: Value) {
-        let waiter = state.withLock { state -> UnsafeContinuation<Value, Never>? in
-            switch state {
-            case .empty:
-                state = .fulfilled(value)
-                return nil
-            case .waiting(let continuation):
-                state = .done
-                return continuation
-            case .fulfilled, .done:
-                preconditionFailure("Rendezvous: a second value")
-            }
-        }
-        waiter?.resume(returning: value)
     }
 }
 

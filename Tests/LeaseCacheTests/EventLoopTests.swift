@@ -124,32 +124,33 @@ func aLoadedCallGoesOnAheadOfAFlood() async throws {
     defer { admin.close() }
     _ = try admin.send("SET", "user:1", "v1")
     let log = OrderLog()
-    let floodQueued = Atomic<Bool>(false)
+    // The holder's origin waits at a gate; the flood's creator opens it from the loop's own thread, right after
+    // queueing 20,000 calls there, so the holder's next job is queued on the loop after all of theirs.
+    let gate = Mutex<CheckedContinuation<Void, Never>?>(nil)
     let cache = try LeaseCache(
         configuration: LeaseCacheConfiguration(
             host: server.host, port: server.port, connections: 1, callsPerConnection: 1_024,
             variant: Preset.pr4821.variant, probe: log),
-        origin: { key in
-            // Answers once the flood is queued on the loop.
-            while !floodQueued.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
-            log.note("origin answered \(key)")
+        origin: { _ in
+            await withCheckedContinuation { continuation in gate.withLock { $0 = continuation } }
             return CacheValue(version: 2)
         }, logger: quietLogger())
     #expect(await cache.openConnections().isEmpty)
     let holder = Task { await cache.evictAndReloadResult("user:1") }
-    // Once the holder has its lease, 20,000 calls on keys of their own arrive on the same connection's loop.
-    while !log.lines.withLock({ $0.contains { $0.hasPrefix("send SET lease:user:1") } }) {
-        await Task.yield()
+    // The holder has its lease and waits at the gate.
+    for _ in 0..<10_000 where gate.withLock({ $0 == nil }) {
+        try await Task.sleep(for: .milliseconds(1))
     }
-    // Started from the loop's own thread (a task group on the connection's executor), as a service pinned to its
-    // connections starts them: they queue on the loop itself, not on the shared pool.
     let executor = cache.connectionExecutors[0]
     await Task(executorPreference: executor) {
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<20_000 {
                 group.addTask { _ = await cache.evictAndReloadResult("flood:\(index)") }
             }
-            floodQueued.store(true, ordering: .releasing)
+            // On the loop's thread, in the same job: the holder's answer is queued there now, after the flood.
+            let waiting = gate.withLock { held in defer { held = nil }; return held }
+            log.note("origin answered user:1")
+            waiting?.resume()
         }
     }.value
     #expect(await holder.value.outcome == .fresh(CacheValue(version: 2), leaseLost: false))
@@ -157,8 +158,8 @@ func aLoadedCallGoesOnAheadOfAFlood() async throws {
     let answered = try #require(lines.firstIndex(of: "origin answered user:1"))
     let resumed = try #require(lines.firstIndex(of: "reached after-load user:1"))
     let sendsBetween = lines[answered..<resumed].filter { $0.hasPrefix("send ") }.count
-    // First come first served, the holder would wait behind the 20,000 flood calls queued before its answer, and
-    // at least the first 1,024 of them (the connection's admitted calls) would send their GET first; resumed
-    // first, it goes on within a batch or two of the loop's (64 jobs each).
+    // First come first served, the holder would wait behind the flood calls queued before its answer, and the
+    // first 1,024 of them (the connection's admitted calls) would send their GET first; resumed ahead of them,
+    // it goes on within a batch or two of the loop's (64 jobs each).
     #expect(sendsBetween < 300, "\(sendsBetween) commands went out between the origin's answer and the holder's step")
 }
