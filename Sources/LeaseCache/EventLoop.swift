@@ -17,7 +17,7 @@ import Darwin
 /// connection's ``ConnectionLane``, whose jobs come here), many connections share one `poll`, and a connection
 /// with several calls on it pipelines their commands (see ``LeaseCacheConfiguration/pipelining``).
 ///
-/// Jobs come from any thread through ``enqueue(_:on:)``; a job from another thread wakes the loop through a pipe,
+/// Jobs come from any thread through ``enqueue(_:on:first:)``; a job from another thread wakes the loop through a pipe,
 /// only when the loop is about to sleep or sleeping. A job the loop's own thread enqueues skips the lock.
 /// Everything else (the lanes, their connections) is touched only on the loop's thread.
 ///
@@ -139,10 +139,10 @@ final class EventLoop: @unchecked Sendable {
         var polled: [ConnectionLane] = []
         while true {
             // A bounded batch, so that replies are read and commands written between batches: ten thousand
-            // calls starting together must not hold back the first one's command until all have run. Jobs from
-            // other threads (an origin's answer, a new call from outside) get at least half of a batch when both
-            // queues are busy, so that neither can starve the other.
-            // Running calls' jobs first (from other threads, then this one's), then a fair share of the rest.
+            // calls starting together must not hold back the first one's command until all have run. Running
+            // calls' jobs come first (from other threads, then this one's; there are at most as many as admitted
+            // calls, so they cannot starve the rest for long). Of the rest, jobs from other threads (a new call
+            // from outside) get at least half of what is left when both queues are busy.
             let localCount = local.count
             let cleanup = queue.withLock { queue -> (@Sendable () -> Void)?? in
                 let fromOthers = min(queue.firstJobs.count, Self.batchMaximum)
