@@ -59,6 +59,32 @@ func withPipeliningCallsOverlap() async throws {
     #expect(most > 1, "64 calls started together on one connection never had two commands in flight")
 }
 
+@Test("several loops drive several connections: every call reloads, each connection on its loop")
+func severalLoops() async throws {
+    let server = try RedisServerProcess()
+    defer { server.stop() }
+    let admin = try server.makeConnection()
+    defer { admin.close() }
+    for index in 0..<64 { _ = try admin.send("SET", "m:\(index)", "v1") }
+    let cache = try LeaseCache(
+        configuration: LeaseCacheConfiguration(
+            host: server.host, port: server.port, connections: 4, threads: 2, variant: Preset.pr4821.variant),
+        origin: { _ in CacheValue(version: 2) }, logger: quietLogger())
+    #expect(await cache.openConnections().isEmpty)
+    let outcomes = await withTaskGroup(of: Outcome.self) { group in
+        for index in 0..<64 {
+            group.addTask { await cache.evictAndReloadResult("m:\(index)").outcome }
+        }
+        return await group.reduce(into: []) { $0.append($1) }
+    }
+    #expect(outcomes.allSatisfy { $0 == .fresh(CacheValue(version: 2), leaseLost: false) })
+    #expect(cache.commandsSent == 4 * 64)
+    #expect(throws: LeaseCacheError.self) {
+        _ = try LeaseCache(
+            configuration: LeaseCacheConfiguration(connections: 2, threads: 3), origin: { _ in CacheValue(version: 1) })
+    }
+}
+
 @Test("calls beyond callsPerConnection wait their turn: with one slot, one call's command at a time")
 func callsBeyondTheLimitWait() async throws {
     let (outcomes, most) = try await concurrentCalls(pipelining: true, calls: 16, callsPerConnection: 1)
