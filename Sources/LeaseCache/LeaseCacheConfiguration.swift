@@ -17,9 +17,9 @@ public struct LeaseCacheConfiguration: Sendable {
     /// each call still sends one command at a time. Off, a connection carries one command at a time, like
     /// `redis-benchmark` without `-P`.
     public var pipelining: Bool
-    /// How many calls run at once on one connection; more wait their turn, first come first served. It bounds how
-    /// long a started call's next step waits behind other calls' steps on its connection's thread (a lease holder
-    /// back from the origin must not wait behind thousands of newly started calls while its lease runs out).
+    /// How many calls run at once on one connection; more wait their turn, first come first served. A running
+    /// call's steps go ahead of calls still starting (see `EventLoop`), so this bounds how many other running
+    /// calls' steps a lease holder back from the origin can wait behind while its lease runs out.
     public var callsPerConnection: Int
     /// The protocol's knobs; its command timeout bounds every round trip.
     public var variant: ProtocolVariant

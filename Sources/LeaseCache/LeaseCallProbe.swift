@@ -7,7 +7,7 @@ import Trace
 /// each worker sent and got, and when, to check it against the server's own order. LeaseCache calls a probe only
 /// when its configuration has one: `nil` in production, where each hook costs one `nil` check.
 ///
-/// Every method is called on the call's connection thread, in the call's own order.
+/// Every method is called on the call's connection's event loop thread, in the call's own order.
 public protocol LeaseCallProbe: Sendable {
     /// The call is at `point` (before the command it names is sent, or as the origin's answer arrives); it goes on
     /// when this returns. Called at every point the call reaches; the probe decides whether to pause there.

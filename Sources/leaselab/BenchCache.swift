@@ -214,7 +214,7 @@ struct BenchCache: AsyncParsableCommand {
     /// LeaseCache on `connections` connections, `connections * callersPerConnection` calls in flight at a time.
     /// Returns calls per second.
     /// `pinned`: each caller task prefers one connection's executor (connection affinity), so no call hops threads;
-    /// otherwise callers run on the global pool and each call hops to its connection's thread and back.
+    /// otherwise callers run on the global pool and each call hops to its connection's event loop and back.
     private static func leaseCache(
         keys: [String], prefix: String, connections: Int, pinned: Bool, callersPerConnection: Int = 1, host: String,
         port: Int, password: String?
