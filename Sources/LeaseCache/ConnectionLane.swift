@@ -193,8 +193,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         // A reply that arrived since the poll still counts.
         handle(events: Int16(POLLIN))
         guard let first = inFlight.first, first.deadlineNanoseconds <= now, let connection else { return }
-        let error = connection.breakConnection(timedOutOn: Self.name(of: first.command))
-        failInFlight(error, connection: connection)
+        failInFlight(connection.breakConnectionTimedOut(), connection: connection)
     }
 
     // MARK: - Internals
@@ -237,16 +236,16 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// applied. Queued commands go out on a new connection.
     private func failInFlight(_ error: RedisError?, connection broken: RedisConnection) {
         assert(connection === broken, "ConnectionLane: failing a connection that is not the lane's")
-        var failures = inFlight
+        let failures = inFlight
+        let unanswered = broken.abandonUnanswered()
+        assert(unanswered.count == failures.count, "ConnectionLane: in flight and unanswered disagree")
         inFlight.removeAll()
         connection = nil
         outputPending = false
         unstamped = 0
-        if let error, let first = failures.popFirst() {
-            first.completion.resume(returning: .failure(error))
-        }
-        for other in failures {
-            other.completion.resume(returning: .failure(broken.unansweredError(for: Self.name(of: other.command))))
+        for (position, pending) in zip(failures, unanswered).enumerated() {
+            let failure = position == 0 ? error ?? pending.1 : pending.1
+            pending.0.completion.resume(returning: .failure(failure))
         }
         broken.close()
         sendQueued()
@@ -271,10 +270,5 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
             logger.warning("redis connection failed", metadata: ["error": "\(error)", "lane": "\(index)"])
             return .failure(error)
         }
-    }
-
-    /// A command's name as errors show it: its first word.
-    private static func name(of command: Command) -> String {
-        command.description.split(separator: " ").first.map(String.init)?.uppercased() ?? "(command)"
     }
 }

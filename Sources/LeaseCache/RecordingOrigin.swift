@@ -93,7 +93,7 @@ public final class RecordingOrigin: Sendable {
             }
         }
         if latencyMicroseconds > 0 {
-            try await Task.sleep(for: .microseconds(latencyMicroseconds))
+            try await TimerSleep.sleep(microseconds: latencyMicroseconds)
         }
         return CacheValue(version: version)
     }

@@ -65,33 +65,32 @@ extension RedisConnection {
         }
         guard reply != nil else { return nil }
         precondition(pendingReplyCount > 0, "a reply arrived for no appended command")
-        pendingStart += 1
-        if pendingStart == pendingCommandNames.count { clearPending() }
+        popPendingName()
         return try takeReply(reply, command: command)
     }
 
-    /// Breaks the connection because the oldest pending command's deadline passed, and returns the timeout error
-    /// (the command may or may not have been applied). Later calls throw a ``RedisError/Kind/connectionBroken``
-    /// error, as after any failure.
-    public func breakConnection(timedOutOn command: String) -> RedisError {
+    /// Breaks the connection because the oldest appended command's deadline passed, and returns the timeout
+    /// error naming it (it may or may not have been applied). Later calls throw a
+    /// ``RedisError/Kind/connectionBroken`` error, as after any failure.
+    public func breakConnectionTimedOut() -> RedisError {
         let error = RedisError.timedOut(
-            endpoint: description, command: command, timeoutMicroseconds: commandTimeoutMicroseconds)
+            endpoint: description, command: oldestPendingName, timeoutMicroseconds: commandTimeoutMicroseconds)
         breakConnection(error)
         return error
     }
 
-    /// The error for a command still unanswered when the connection broke or closed: it may or may not have been
-    /// applied. The broken connection's cause is named, as for any command sent after the break.
-    public func unansweredError(for command: String) -> RedisError {
-        switch state {
-        case .broken(let cause): return .connectionBroken(endpoint: description, command: command, cause: cause)
-        case .closed: return .connectionClosed(endpoint: description, command: command)
-        case .open: preconditionFailure("unansweredError(for: \(command)) on a live connection")
+    /// Once the connection has broken: one error for each appended command still unanswered, oldest first, each
+    /// naming its command and the break's cause (it may or may not have been applied); forgets them.
+    public func abandonUnanswered() -> [RedisError] {
+        let names = pendingCommandNames[pendingStart...]
+        let errors: [RedisError] = names.map { command in
+            switch state {
+            case .broken(let cause): return .connectionBroken(endpoint: description, command: command, cause: cause)
+            case .closed: return .connectionClosed(endpoint: description, command: command)
+            case .open: preconditionFailure("abandonUnanswered() on a live connection")
+            }
         }
-    }
-
-    /// The name of the command whose reply is awaited first, for errors.
-    private var oldestPendingName: String {
-        pendingStart < pendingCommandNames.count ? pendingCommandNames[pendingStart] : "(none)"
+        clearPending()
+        return errors
     }
 }

@@ -28,15 +28,14 @@ extension RedisConnection {
 
     /// Sends what is queued, if anything, and reads the reply to the oldest appended command.
     public func readReply() throws(RedisError) -> RedisReply {
-        let command = pendingStart < pendingCommandNames.count ? pendingCommandNames[pendingStart] : "(none)"
+        let command = oldestPendingName
         var reply: UnsafeMutableRawPointer?
         try callHiredis(command) { context in
             // Checked inside the call, so that a broken connection still throws its error first.
             precondition(pendingReplyCount > 0, "readReply() with no appended command would wait for nothing")
             return redisGetReply(context, &reply)
         }
-        pendingStart += 1
-        if pendingStart == pendingCommandNames.count { clearPending() }
+        popPendingName()
         return try takeReply(reply, command: command)
     }
 

@@ -197,6 +197,17 @@ public final class RedisConnection {
         }
     }
 
+    /// The name of the command whose reply is awaited first, for errors.
+    var oldestPendingName: String {
+        pendingStart < pendingCommandNames.count ? pendingCommandNames[pendingStart] : "(none)"
+    }
+
+    /// Forgets the oldest appended command: its reply was read.
+    func popPendingName() {
+        pendingStart += 1
+        if pendingStart == pendingCommandNames.count { clearPending() }
+    }
+
     func clearPending() {
         pendingCommandNames.removeAll(keepingCapacity: false)
         pendingStart = 0

@@ -1,6 +1,6 @@
 /// The project's one random generator: SplitMix64 (Steele, Lea, Flood 2014), with its own bounded draw, so a seed
-/// means the same on every toolchain and platform (DESIGN.md rule 4). Never `SystemRandomNumberGenerator`, and
-/// never the standard library's `random(in:)`, whose algorithm is not promised to stay the same.
+/// means the same on every toolchain and platform (DESIGN.md rule 4). Never the operating system's generator, and
+/// never the standard library's bounded draws, whose algorithm is not promised to stay the same.
 public struct SplitMix64: Hashable, Sendable {
     private var state: UInt64
 

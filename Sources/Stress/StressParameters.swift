@@ -26,9 +26,8 @@ public struct StressParameters: Sendable {
     /// Whether calls sharing a connection pipeline their commands (``LeaseCacheConfiguration/pipelining``); off,
     /// each connection carries one command at a time, as `redis-benchmark` without `-P` does.
     public var pipelining: Bool
-    /// LeaseCache's event loop threads (``LeaseCacheConfiguration/threads``), at most `connections`; nil: LeaseCache's
-    /// default, one.
-    public var threads: Int?
+    /// LeaseCache's event loop threads (``LeaseCacheConfiguration/threads``), 1 to `connections`.
+    public var threads: Int
     /// Whether a MONITOR client records the server's history, so the properties can be checked on it.
     public var monitor: Bool
     /// Every key of the run starts with this.
@@ -41,7 +40,7 @@ public struct StressParameters: Sendable {
     public init(
         preset: Preset = .pr4821, calls: Int = 10_000, inFlight: Int = 10_000, connections: Int = 16, keys: Int = 8, writers: Int = 2,
         invalidate: Bool = true, writeIntervalMicroseconds: Int64 = 5_000, originLatencyMicroseconds: Int64 = 1_000,
-        pipelining: Bool = true, threads: Int? = nil, monitor: Bool = true,
+        pipelining: Bool = true, threads: Int = 1, monitor: Bool = true,
         keyPrefix: String, leaseHoldBoundMicroseconds: Int64? = nil, callLatencyBoundMicroseconds: Int64? = nil
     ) {
         self.preset = preset
@@ -85,7 +84,7 @@ public struct StressParameters: Sendable {
         if !(1...Self.connectionsMaximum).contains(connections) {
             found.append("--connections must be 1 to \(Self.connectionsMaximum)")
         }
-        if let threads, !(1...max(1, connections)).contains(threads) {
+        if !(1...max(1, connections)).contains(threads) {
             found.append("--threads must be 1 to the number of connections (\(connections))")
         }
         if !(1...Self.keysMaximum).contains(keys) { found.append("--keys must be 1 to \(Self.keysMaximum)") }

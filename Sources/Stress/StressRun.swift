@@ -123,7 +123,7 @@ public struct StressRun: Sendable {
             cache = try LeaseCache(
                 configuration: LeaseCacheConfiguration(
                     host: host, port: port, connections: parameters.connections,
-                    threads: parameters.threads ?? 1, pipelining: parameters.pipelining, variant: parameters.variant,
+                    threads: parameters.threads, pipelining: parameters.pipelining, variant: parameters.variant,
                     keyPrefix: prefix,
                     password: password),
                 origin: origin.function, tokens: StressTokenGenerator(), logger: logger)

@@ -58,8 +58,8 @@ struct StressCommand: AsyncParsableCommand {
         help: "Let calls sharing a connection pipeline their commands; without, one command at a time per connection.")
     var pipelining = true
 
-    @Option(help: "LeaseCache's event loop threads driving the connections, 1 to --connections. Default: LeaseCache's, 1.")
-    var threads: Int?
+    @Option(help: "LeaseCache's event loop threads driving the connections, 1 to --connections.")
+    var threads = 1
 
     @Flag(inversion: .prefixedNo, help: "Attach a MONITOR client and judge the server's history.")
     var monitor = true

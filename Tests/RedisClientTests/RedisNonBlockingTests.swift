@@ -44,13 +44,17 @@ import Darwin
         try withRedisConnection { connection, server throws in
             try connection.makeNonBlocking()
             try connection.append(strings: ["GET", "a"])
-            try connection.append(strings: ["GET", "b"])
-            let timeout = connection.breakConnection(timedOutOn: "GET")
+            try connection.append(strings: ["DEL", "b"])
+            let timeout = connection.breakConnectionTimedOut()
             #expect(timeout.isTimeout)
             #expect(timeout.description.contains("127.0.0.1:\(server.port)"))
+            #expect(timeout.description.contains("GET"), "the oldest command is the one that timed out")
             #expect(connection.isBroken && connection.fileDescriptor == nil)
-            let rest = connection.unansweredError(for: "GET")
-            #expect(rest.kind == .connectionBroken && !rest.isTimeout)
+            let unanswered = connection.abandonUnanswered()
+            #expect(unanswered.count == 2)
+            #expect(unanswered.allSatisfy { $0.kind == .connectionBroken && !$0.isTimeout })
+            #expect(unanswered.last?.description.contains("DEL") == true)
+            #expect(connection.pendingReplyCount == 0)
             #expect(throws: RedisError.self) { try connection.flushOutput() }
         }
     }
