@@ -26,9 +26,9 @@ final class RunningCalls: TaskExecutor, @unchecked Sendable {
 
 /// One Redis connection, driven by an ``EventLoop``, and the task executor of the calls that use it.
 ///
-/// A call's task prefers its lane (`withTaskExecutorPreference`), so the call runs on the lane's loop thread; a
-/// command appends to the connection's output and suspends, and the loop resumes it with the reply, on the same
-/// thread. Every method but `init` and `enqueue` runs on that thread.
+/// A call (a ``CallDriver``) runs on the lane's loop thread: a command appends to the connection's output, and the
+/// loop hands the reply to the call that sent it, on the same thread. Every method but `init` and `enqueue` runs on
+/// that thread. As an executor, the lane runs the tasks of callers pinned to it (``LeaseCache/connectionExecutors``).
 ///
 /// The connection is opened lazily, and opened again after any failure: after a timeout or a broken connection the
 /// hiredis context is dead (TOOLCHAIN.md), and a reply still in flight on it must never be taken for the answer to
@@ -49,12 +49,10 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// The most commands this lane has had in flight at once (written on the loop's thread, read anywhere).
     let deepestPipeline = Atomic<Int>(0)
 
-    typealias Completion = UnsafeContinuation<Result<Reply, RedisError>, Never>
-
     /// A command and the call waiting for its reply.
     private struct Pending {
         var command: Command
-        var completion: Completion
+        var call: CallDriver
         /// When the command times out, on the monotonic clock (`Int64.max`: never).
         var deadlineNanoseconds: Int64
     }
@@ -66,7 +64,9 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// Calls admitted and running on this lane, at most `configuration.callsPerConnection`.
     private var admitted = 0
     /// Calls waiting for a slot, first come first served.
-    private var admissions: Deque<UnsafeContinuation<Void, Never>> = []
+    private var admissions: Deque<CallDriver> = []
+    /// Replies read and not yet handed to their calls (kept to reuse its storage).
+    private var answered: [(CallDriver, Reply)] = []
     /// Whether the connection's output buffer holds bytes not written yet.
     private var outputPending = false
     /// How many of the newest in-flight commands have no deadline yet: a command's timeout runs from its first
@@ -91,38 +91,41 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
 
     // MARK: - On the loop's thread: calls
 
-    /// Waits for a slot among the lane's running calls.
-    func admit() async {
+    /// Starts `call` when the lane has a free slot among its running calls, or when one frees up.
+    func admit(_ call: CallDriver) {
         assert(loop.isCurrent, "ConnectionLane.admit off its loop's thread")
         if admitted < configuration.callsPerConnection {
             admitted += 1
-            return
+            call.start()
+        } else {
+            admissions.append(call)
         }
-        // The slot is handed over by `leave()`, with `admitted` unchanged.
-        await withUnsafeContinuation { admissions.append($0) }
     }
 
-    /// Gives the call's slot to the next waiting call, if any.
+    /// Gives the ending call's slot to the next waiting call, if any. The next call starts from the loop's queue,
+    /// not from inside the call that ends.
     func leave() {
         assert(loop.isCurrent, "ConnectionLane.leave off its loop's thread")
         if let next = admissions.popFirst() {
-            next.resume()
+            loop.enqueue { next.start() }
         } else {
             admitted -= 1
         }
     }
 
-    /// Sends one command and suspends until its reply, a failure, or its command timeout.
-    func execute(_ command: Command) async -> Result<Reply, RedisError> {
-        assert(loop.isCurrent, "ConnectionLane.execute off its loop's thread")
-        return await withUnsafeContinuation { completion in
-            // The deadline is set when the command is appended to the connection's output.
-            let pending = Pending(command: command, completion: completion, deadlineNanoseconds: .max)
-            if !configuration.pipelining && !inFlight.isEmpty {
-                queued.append(pending)
-            } else {
-                send(pending)
-            }
+    /// Sends `command` for `call`, which gets the reply (or the failure) through ``CallDriver/received(_:)``, on
+    /// this thread, never from inside this method.
+    ///
+    /// Without pipelining a command waits while another is in flight, or while others wait before it: a call
+    /// that just got its reply queues behind the calls already waiting, it does not jump them.
+    func send(_ command: Command, for call: CallDriver) {
+        assert(loop.isCurrent, "ConnectionLane.send off its loop's thread")
+        // The deadline is set when the command is first written.
+        let pending = Pending(command: command, call: call, deadlineNanoseconds: .max)
+        if !configuration.pipelining && !(inFlight.isEmpty && queued.isEmpty) {
+            queued.append(pending)
+        } else {
+            transmit(pending)
         }
     }
 
@@ -177,13 +180,20 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         do {
             try connection.readInput()
             while let reply = try connection.takeReadyReply() {
-                let answered = inFlight.removeFirst()
-                answered.completion.resume(returning: .success(Reply(reply)))
+                answered.append((inFlight.removeFirst().call, Reply(reply)))
             }
         } catch {
             failInFlight(error, connection: connection)
             return
         }
+        // Handed over once reading is done: a call's next command may go out on this connection, or break it.
+        var replies = answered
+        answered = []
+        for (call, reply) in replies {
+            call.received(.success(reply))
+        }
+        replies.removeAll(keepingCapacity: true)
+        answered = replies
         sendQueued()
     }
 
@@ -198,20 +208,20 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
 
     // MARK: - Internals
 
-    private func send(_ pending: Pending) {
+    private func transmit(_ pending: Pending) {
         assert(configuration.pipelining || inFlight.isEmpty, "ConnectionLane: a second command in flight")
         let connection: RedisConnection
         switch connected() {
         case .success(let open):
             connection = open
         case .failure(let error):
-            pending.completion.resume(returning: .failure(error))
+            fail(pending.call, with: error)
             return
         }
         do {
             try connection.append(pending.command.redisArguments(keyPrefix: configuration.keyPrefix))
         } catch {
-            pending.completion.resume(returning: .failure(error))
+            fail(pending.call, with: error)
             failInFlight(nil, connection: connection)
             return
         }
@@ -227,8 +237,14 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// Without pipelining: sends the next queued command once nothing is in flight.
     private func sendQueued() {
         while inFlight.isEmpty, let next = queued.popFirst() {
-            send(next)
+            transmit(next)
         }
+    }
+
+    /// Hands `error` to `call` from the loop's queue: a failure never reaches a call from inside its own `send`,
+    /// nor from inside the lane's bookkeeping.
+    private func fail(_ call: CallDriver, with error: RedisError) {
+        loop.enqueue(first: true) { call.received(.failure(error)) }
     }
 
     /// The connection broke: the oldest unanswered command gets `error` (what broke it, when it was that
@@ -245,7 +261,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         unstamped = 0
         for (position, pending) in zip(failures, unanswered).enumerated() {
             let failure = position == 0 ? error ?? pending.1 : pending.1
-            pending.0.completion.resume(returning: .failure(failure))
+            fail(pending.0.call, with: failure)
         }
         broken.close()
         sendQueued()

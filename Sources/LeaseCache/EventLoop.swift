@@ -29,9 +29,9 @@ final class EventLoop: @unchecked Sendable {
     // @unchecked: `queue` is a Mutex; `lanes`, `cleanup` and `thread` are set before the thread starts, or used
     // only on it (checked in debug builds).
     private struct Queue {
-        var jobs: Deque<(UnownedJob, UnownedTaskExecutor)> = []
+        var jobs: Deque<LoopWork> = []
         /// Running calls' jobs from other threads (an origin's answer), run before any other job.
-        var firstJobs: Deque<(UnownedJob, UnownedTaskExecutor)> = []
+        var firstJobs: Deque<LoopWork> = []
         /// The loop is in, or about to enter, `poll` with no job queued: a new job must write to the wake pipe.
         var sleeping = false
         var stopping = false
@@ -40,9 +40,9 @@ final class EventLoop: @unchecked Sendable {
 
     private let queue = Mutex(Queue())
     /// Jobs enqueued on the loop's own thread: no lock, since only that thread touches them.
-    private var local: Deque<(UnownedJob, UnownedTaskExecutor)> = []
+    private var local: Deque<LoopWork> = []
     /// Running calls' jobs enqueued on the loop's own thread (a reply resuming its call): run before any other.
-    private var first: Deque<(UnownedJob, UnownedTaskExecutor)> = []
+    private var first: Deque<LoopWork> = []
     /// The loop thread's id, once it runs (0 before).
     private let owner = Atomic<UInt>(0)
     private let wakeReader: Int32
@@ -82,19 +82,29 @@ final class EventLoop: @unchecked Sendable {
     /// Queues a job to run on this thread as part of `executor` (one of its lanes' executors); `first`: ahead of
     /// every job queued without it.
     func enqueue(_ job: UnownedJob, on executor: UnownedTaskExecutor, first: Bool) {
+        enqueue(.job(job, executor), first: first)
+    }
+
+    /// Queues `body` to run on this thread; `first`: ahead of every job queued without it (a running call's next
+    /// step), otherwise behind them (a call starting).
+    func enqueue(first: Bool = false, _ body: @escaping @Sendable () -> Void) {
+        enqueue(.closure(body), first: first)
+    }
+
+    private func enqueue(_ work: LoopWork, first: Bool) {
         if isCurrent {
             if first {
-                self.first.append((job, executor))
+                self.first.append(work)
             } else {
-                local.append((job, executor))
+                local.append(work)
             }
             return
         }
         let wake = queue.withLock { queue -> Bool in
             if first {
-                queue.firstJobs.append((job, executor))
+                queue.firstJobs.append(work)
             } else {
-                queue.jobs.append((job, executor))
+                queue.jobs.append(work)
             }
             defer { queue.sleeping = false }
             return queue.sleeping
@@ -134,7 +144,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         owner.store(Self.currentThreadID(), ordering: .relaxed)
-        var batch = Deque<(UnownedJob, UnownedTaskExecutor)>()
+        var batch = Deque<LoopWork>()
         var descriptors: [pollfd] = []
         var polled: [ConnectionLane] = []
         while true {
@@ -171,8 +181,13 @@ final class EventLoop: @unchecked Sendable {
                 cleanup?()
                 return
             }
-            for (job, executor) in batch {
-                job.runSynchronously(on: executor)
+            for work in batch {
+                switch work {
+                case .job(let job, let executor):
+                    job.runSynchronously(on: executor)
+                case .closure(let body):
+                    body()
+                }
             }
             batch.removeAll(keepingCapacity: true)
             for lane in lanes { lane.flush() }
@@ -223,6 +238,13 @@ final class EventLoop: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 64)
         while read(wakeReader, &buffer, buffer.count) > 0 {}
     }
+}
+
+/// What an ``EventLoop`` runs: a task's job on one of its executors, or a step of a call (a ``CallDriver`` starting,
+/// a failure handed to one).
+enum LoopWork {
+    case job(UnownedJob, UnownedTaskExecutor)
+    case closure(@Sendable () -> Void)
 }
 
 /// The monotonic clock in nanoseconds: command deadlines, immune to wall-clock steps.

@@ -9,9 +9,8 @@ import Trace
 ///
 /// It drives the one LeaseCore state machine (the same the simulator runs) over a small pool of Redis connections
 /// and a real origin. The connections are driven by one event loop thread (``EventLoop``; more with
-/// ``LeaseCacheConfiguration/threads``) and a call runs entirely on its connection's loop thread: a command
-/// suspends the call, the loop resumes it with the reply, with no thread hop and without blocking Swift's
-/// cooperative pool. The origin runs as its own task and is cancelled when the origin timeout fires; a call never
+/// ``LeaseCacheConfiguration/threads``) and a call runs entirely on its connection's loop thread, as a
+/// ``CallDriver`` the loop feeds reply by reply, without blocking Swift's cooperative pool. The origin runs as its own task and is cancelled when the origin timeout fires; a call never
 /// waits for an origin that ignores cancellation.
 public final class LeaseCache: Sendable {
     /// The origin: loads a key's fresh value from the source of truth. It should honour task cancellation, which
@@ -20,15 +19,15 @@ public final class LeaseCache: Sendable {
 
     /// The configuration this cache was made with.
     public let configuration: LeaseCacheConfiguration
-    private let origin: Origin
+    let origin: Origin
     private let tokens: any TokenGenerator
-    private let logger: Logger
+    let logger: Logger
     private let metrics: EvictionMetrics
     private let lanes: [ConnectionLane]
     private let loops: [EventLoop]
     private let nextLane = Atomic<Int>(0)
-    private let clock = ContinuousClock()
-    private let epoch: ContinuousClock.Instant
+    let clock = ContinuousClock()
+    let epoch: ContinuousClock.Instant
 
     /// Makes a cache; connections open on first use, so an unreachable server shows as error outcomes, each naming
     /// `host:port`, not as a failure here.
@@ -100,18 +99,26 @@ public final class LeaseCache: Sendable {
     }
 
     /// Evicts and reloads `key`, and tells everything about how it went.
+    ///
+    /// The call runs on a connection's loop thread as a ``CallDriver``, fed reply by reply; the caller awaits its
+    /// result. It first waits for one of the connection's ``LeaseCacheConfiguration/callsPerConnection`` slots (its
+    /// duration counts that wait). A caller pinned to one of the connections (``connectionExecutors``) starts its
+    /// call there with no hop.
     public func evictAndReloadResult(_ key: String) async -> EvictionResult {
-        if let lane = currentLane() {
-            // The caller is pinned to one of our connections: stay there, no hop.
-            lane.active.add(1, ordering: .relaxed)
-            defer { lane.active.subtract(1, ordering: .relaxed) }
-            return await run(key: key, on: lane)
-        }
-        let lane = leastBusyLane()
+        let lane = currentLane() ?? leastBusyLane()
         lane.active.add(1, ordering: .relaxed)
         defer { lane.active.subtract(1, ordering: .relaxed) }
-        return await withTaskExecutorPreference(lane) {
-            await self.run(key: key, on: lane)
+        let startMicroseconds = nowMicroseconds()
+        let token = tokens.nextToken()
+        return await withUnsafeContinuation { completion in
+            let call = CallDriver(
+                cache: self, lane: lane, key: key, token: token, startMicroseconds: startMicroseconds,
+                completion: completion)
+            if lane.loop.isCurrent {
+                lane.admit(call)
+            } else {
+                lane.loop.enqueue { lane.admit(call) }
+            }
         }
     }
 
@@ -172,114 +179,9 @@ public final class LeaseCache: Sendable {
     // MARK: - Driving LeaseCore
 
     /// Microseconds since this cache was made: LeaseCore's `now`.
-    private func nowMicroseconds() -> Int64 {
+    func nowMicroseconds() -> Int64 {
         let elapsed = clock.now - epoch
         return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-    }
-
-    /// Runs one call on `lane`'s loop thread.
-    ///
-    /// The call first waits for one of the lane's ``LeaseCacheConfiguration/callsPerConnection`` slots (its
-    /// duration counts that wait), then runs on the lane's running-calls executor: every later job of the call
-    /// (after a reply, after the origin's answer, with its lease perhaps held) runs ahead of calls still starting.
-    private func run(key: String, on lane: ConnectionLane) async -> EvictionResult {
-        let startMicroseconds = nowMicroseconds()
-        await lane.admit()
-        defer { lane.leave() }
-        // Admitted, the call runs on the lane's running-calls executor: the same thread, ahead of calls starting.
-        return await withTaskExecutorPreference(lane.running) {
-            await self.drive(key: key, on: lane, startMicroseconds: startMicroseconds)
-        }
-    }
-
-    /// Carries out every action LeaseCore returns for one admitted call.
-    private func drive(key: String, on lane: ConnectionLane, startMicroseconds: Int64) async -> EvictionResult {
-        var machine = EvictAndReload(key: key, token: tokens.nextToken(), variant: configuration.variant)
-        var pending = machine.start(nowMicroseconds: nowMicroseconds())
-        var load: Task<CacheValue, any Error>?
-        var failure: String?
-
-        while true {
-            var next = Actions.none
-            for index in 0..<pending.count {
-                let action = index == 0 ? pending.first! : pending.second!
-                switch action {
-                case .send(let command):
-                    precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
-                    if let probe = configuration.probe {
-                        if let point = PausePoint.before(command, variant: configuration.variant) {
-                            await probe.reached(point, key: key)
-                        }
-                        probe.willSend(command)
-                    }
-                    let executed = await lane.execute(command)
-                    configuration.probe?.received(executed, to: command)
-                    switch executed {
-                    case .success(let reply):
-                        if let problem = Self.describeUnusable(reply, to: command, endpoint: configuration.endpoint) {
-                            failure = problem
-                        }
-                        next = machine.receive(reply, nowMicroseconds: nowMicroseconds())
-                    case .failure(let error):
-                        failure = error.description
-                        let kind: CommandFailure = error.isTimeout ? .timeout : .connectionLost
-                        next = machine.commandFailed(kind, nowMicroseconds: nowMicroseconds())
-                    }
-                case .startLoad(let key):
-                    precondition(next.isEmpty, "LeaseCache: two inputs from one step: \(pending)")
-                    if machine.timerDeadlineMicroseconds == nil {
-                        // No timeout to race: await the origin inline, with no task to spawn; its answer resumes
-                        // the call on the running-calls executor, ahead of calls starting.
-                        do {
-                            let value = try await origin(key)
-                            await configuration.probe?.reached(.afterLoad, key: key)
-                            next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
-                        } catch {
-                            logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(error)"])
-                            await configuration.probe?.reached(.afterLoad, key: key)
-                            next = machine.originFailed(nowMicroseconds: nowMicroseconds())
-                        }
-                    } else {
-                        // A timeout may fire first: the origin runs as its own task, so the call can stop waiting
-                        // (and cancel it) without waiting for an origin that ignores cancellation.
-                        let origin = self.origin
-                        load = Task { try await origin(key) }
-                    }
-                case .armTimer:
-                    break  // read back from `machine.timerDeadlineMicroseconds` while waiting
-                case .stopLoad:
-                    load?.cancel()
-                    load = nil
-                case .finish(let outcome):
-                    let result = EvictionResult(
-                        outcome: outcome, releaseResult: machine.releaseResult,
-                        failure: outcome.isError ? failure : nil,
-                        durationMicroseconds: nowMicroseconds() - startMicroseconds)
-                    finished(result, key: key)
-                    return result
-                }
-            }
-            if next.isEmpty {
-                guard let running = load, machine.isLoading else {
-                    preconditionFailure("LeaseCache: call on \(key) is stuck after \(pending)")
-                }
-                switch await waitForOrigin(running, deadlineMicroseconds: machine.timerDeadlineMicroseconds) {
-                case .loaded(let value):
-                    load = nil
-                    await configuration.probe?.reached(.afterLoad, key: key)
-                    next = machine.originLoaded(value, nowMicroseconds: nowMicroseconds())
-                case .failed(let why):
-                    load = nil
-                    logger.debug("origin failed", metadata: ["key": "\(key)", "error": "\(why)"])
-                    await configuration.probe?.reached(.afterLoad, key: key)
-                    next = machine.originFailed(nowMicroseconds: nowMicroseconds())
-                case .timerFired:
-                    next = machine.handleTimeout(nowMicroseconds: nowMicroseconds())
-                    if !next.isEmpty { configuration.probe?.originTimedOut(key: key) }
-                }
-            }
-            pending = next
-        }
     }
 
     /// One line for a reply the protocol cannot use (a server error, or a shape the command never produces), or
@@ -297,7 +199,7 @@ public final class LeaseCache: Sendable {
         }
     }
 
-    private func finished(_ result: EvictionResult, key: String) {
+    func finished(_ result: EvictionResult, key: String) {
         metrics.record(result)
         switch result.outcome {
         case .error:
@@ -307,61 +209,6 @@ public final class LeaseCache: Sendable {
         case .fresh, .stale, .miss:
             logger.debug("evictAndReload", metadata: ["key": "\(key)", "outcome": "\(result.outcome)"])
         }
-    }
-
-    /// What ended a wait for the origin.
-    private enum OriginEvent: Sendable {
-        case loaded(CacheValue)
-        case failed(String)
-        case timerFired
-    }
-
-    /// Waits for the origin's answer or the deadline, whichever comes first, without waiting for an origin that
-    /// ignores cancellation.
-    private func waitForOrigin(_ load: Task<CacheValue, any Error>, deadlineMicroseconds: Int64?) async
-        -> OriginEvent
-    {
-        let deadline = deadlineMicroseconds.map { epoch + .microseconds($0) }
-        let clock = self.clock
-        return await withCheckedContinuation { (continuation: CheckedContinuation<OriginEvent, Never>) in
-            let once = ResumeOnce(continuation)
-            let timer: Task<Void, Never>? = deadline.map { deadline in
-                Task {
-                    do {
-                        try await Task.sleep(until: deadline, clock: clock)
-                        once.resume(.timerFired)
-                    } catch {
-                        // Cancelled: the origin answered first.
-                    }
-                }
-            }
-            Task {
-                let event: OriginEvent
-                switch await load.result {
-                case .success(let value): event = .loaded(value)
-                case .failure(let error): event = .failed("\(error)")
-                }
-                timer?.cancel()
-                once.resume(event)
-            }
-        }
-    }
-}
-
-/// Resumes a continuation once; later attempts are dropped.
-private final class ResumeOnce<Value: Sendable>: Sendable {
-    private let state: Mutex<CheckedContinuation<Value, Never>?>
-
-    init(_ continuation: CheckedContinuation<Value, Never>) {
-        state = Mutex(continuation)
-    }
-
-    func resume(_ value: Value) {
-        let continuation = state.withLock { held in
-            defer { held = nil }
-            return held
-        }
-        continuation?.resume(returning: value)
     }
 }
 
