@@ -55,6 +55,10 @@ public struct ServerOrderReplay: Sendable {
 
     /// Emits the expiries whose time `(when + 1)` ms is at or before `nowMicroseconds`, oldest first.
     public mutating func expire(upTo nowMicroseconds: Int64) {
+        // Called before every command: most of the time nothing is due, and that needs no sorted copy of the keys.
+        guard let earliest = redis.earliestDeadlineMilliseconds,
+            SimulatedRedis.isExpired(deadlineMilliseconds: earliest, nowMicroseconds: nowMicroseconds)
+        else { return }
         let due = redis.sortedEntries.compactMap { item -> (time: Int64, key: String, when: Int64)? in
             guard let when = item.entry.deadlineMilliseconds,
                 SimulatedRedis.isExpired(deadlineMilliseconds: when, nowMicroseconds: nowMicroseconds)

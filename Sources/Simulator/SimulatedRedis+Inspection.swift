@@ -14,4 +14,9 @@ extension SimulatedRedis {
     public var sortedDeadlinesMilliseconds: [Int64] {
         Array(Set(sortedEntries.compactMap(\.entry.deadlineMilliseconds))).sorted()
     }
+
+    /// The earliest deadline stored, if any: whether anything can expire by a given instant, without sorting.
+    public var earliestDeadlineMilliseconds: Int64? {
+        earliestDeadline
+    }
 }

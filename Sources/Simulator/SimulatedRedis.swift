@@ -119,6 +119,17 @@ public struct SimulatedRedis: Sendable {
         leases[key]?.deadlineMilliseconds
     }
 
+    /// The earliest deadline of any key or lease (a minimum: the same whatever the dictionaries' order).
+    var earliestDeadline: Int64? {
+        let plain = entries.values.lazy.compactMap(\.deadlineMilliseconds).min()
+        let leased = leases.values.lazy.compactMap(\.deadlineMilliseconds).min()
+        switch (plain, leased) {
+        case (let a?, let b?): return min(a, b)
+        case (let a?, nil): return a
+        case (nil, let b): return b
+        }
+    }
+
     /// Every key and entry, sorted by key.
     public var sortedEntries: [(key: String, entry: Entry)] {
         let plain = entries.map { (key: $0.key, entry: $0.value) }
