@@ -36,7 +36,7 @@ final class CallDriver: @unchecked Sendable {
         self.lane = lane
         self.key = key
         self.startMicroseconds = startMicroseconds
-        self.machine = EvictAndReload(key: key, token: token, variant: cache.configuration.variant)
+        self.machine = EvictAndReload(key: key, token: token, variant: cache.variant)
         self.completion = completion
     }
 
@@ -53,11 +53,10 @@ final class CallDriver: @unchecked Sendable {
             preconditionFailure("CallDriver: a reply for \(key) with no command sent")
         }
         sent = nil
-        let configuration = cache.configuration
-        configuration.probe?.received(result, to: command)
+        cache.probe?.received(result, to: command)
         switch result {
         case .success(let reply):
-            if let problem = LeaseCache.describeUnusable(reply, to: command, endpoint: configuration.endpoint) {
+            if let problem = LeaseCache.describeUnusable(reply, to: command, endpoint: cache.endpoint) {
                 failure = problem
             }
             advance(machine.receive(reply, nowMicroseconds: cache.nowMicroseconds()))
@@ -83,8 +82,7 @@ final class CallDriver: @unchecked Sendable {
     private func perform(_ action: Action) {
         switch action {
         case .send(let command):
-            let configuration = cache.configuration
-            if let probe = configuration.probe, let point = PausePoint.before(command, variant: configuration.variant) {
+            if let probe = cache.probe, let point = PausePoint.before(command, variant: cache.variant) {
                 // The harness may hold the call here: its pause runs as a task, which then sends.
                 let key = self.key
                 Task(executorPreference: lane.running) {
@@ -109,7 +107,7 @@ final class CallDriver: @unchecked Sendable {
     }
 
     private func send(_ command: Command) {
-        cache.configuration.probe?.willSend(command)
+        cache.probe?.willSend(command)
         sent = command
         lane.send(command, for: self)
     }
@@ -148,7 +146,7 @@ final class CallDriver: @unchecked Sendable {
 
     /// The origin's answer, while the call still waits for it.
     private func answered(_ answer: Result<CacheValue, any Error>) async {
-        await cache.configuration.probe?.reached(.afterLoad, key: key)
+        await cache.probe?.reached(.afterLoad, key: key)
         switch answer {
         case .success(let value):
             advance(machine.originLoaded(value, nowMicroseconds: cache.nowMicroseconds()))
@@ -159,11 +157,10 @@ final class CallDriver: @unchecked Sendable {
     }
 
     private func armTimer(_ deadlineMicroseconds: Int64) {
-        let deadline = cache.epoch + .microseconds(deadlineMicroseconds)
-        let clock = cache.clock
+        let remaining = max(0, deadlineMicroseconds - cache.nowMicroseconds())
         timer = Task(executorPreference: lane.running) {
             do {
-                try await Task.sleep(until: deadline, clock: clock)
+                try await Task.sleep(for: .microseconds(remaining))
             } catch {
                 return  // cancelled: the origin answered first
             }
@@ -174,7 +171,7 @@ final class CallDriver: @unchecked Sendable {
                 self.armTimer(deadlineMicroseconds)
                 return
             }
-            self.cache.configuration.probe?.originTimedOut(key: self.key)
+            self.cache.probe?.originTimedOut(key: self.key)
             self.advance(next)
         }
     }

@@ -26,8 +26,12 @@ public final class LeaseCache: Sendable {
     private let lanes: [ConnectionLane]
     private let loops: [EventLoop]
     private let nextLane = Atomic<Int>(0)
-    let clock = ContinuousClock()
-    let epoch: ContinuousClock.Instant
+    /// When this cache was made, on the monotonic clock: LeaseCore's time zero.
+    private let epochNanoseconds: Int64
+    /// The configuration's hot fields, read on every step of every call without copying the whole configuration.
+    let probe: (any LeaseCallProbe)?
+    let variant: ProtocolVariant
+    let endpoint: String
 
     /// Makes a cache; connections open on first use, so an unreachable server shows as error outcomes, each naming
     /// `host:port`, not as a failure here.
@@ -74,7 +78,10 @@ public final class LeaseCache: Sendable {
         }
         self.loops = loops
         self.lanes = lanes
-        self.epoch = clock.now
+        self.probe = configuration.probe
+        self.variant = configuration.variant
+        self.endpoint = configuration.endpoint
+        self.epochNanoseconds = monotonicNanoseconds()
     }
 
     deinit {
@@ -180,8 +187,7 @@ public final class LeaseCache: Sendable {
 
     /// Microseconds since this cache was made: LeaseCore's `now`.
     func nowMicroseconds() -> Int64 {
-        let elapsed = clock.now - epoch
-        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        (monotonicNanoseconds() - epochNanoseconds) / 1_000
     }
 
     /// One line for a reply the protocol cannot use (a server error, or a shape the command never produces), or
