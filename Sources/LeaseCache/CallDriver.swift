@@ -20,8 +20,8 @@ final class CallDriver: @unchecked Sendable {
     private let startMicroseconds: Int64
     private var machine: EvictAndReload
     private let completion: UnsafeContinuation<EvictionResult, Never>
-    /// The command whose reply the call awaits.
-    private var sent: Command?
+    /// The command the call sent (or waits to send) and whose reply it awaits.
+    private(set) var sent: Command?
     /// The last failure, in one line naming the server, for an error outcome.
     private var failure: String?
     /// An origin load racing the origin timeout, and the timeout's timer: cancelled when the call stops waiting.
@@ -109,7 +109,7 @@ final class CallDriver: @unchecked Sendable {
     private func send(_ command: Command) {
         cache.probe?.willSend(command)
         sent = command
-        lane.send(command, for: self)
+        lane.send(for: self)
     }
 
     private func startLoad(_ key: String) {

@@ -49,9 +49,9 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// The most commands this lane has had in flight at once (written on the loop's thread, read anywhere).
     let deepestPipeline = Atomic<Int>(0)
 
-    /// A command and the call waiting for its reply.
+    /// A call waiting for the reply to the command it sent (``CallDriver/sent``; not copied here, which would
+    /// retain and release every string and byte array in it per command).
     private struct Pending {
-        var command: Command
         var call: CallDriver
         /// When the command times out, on the monotonic clock (`Int64.max`: never).
         var deadlineNanoseconds: Int64
@@ -65,6 +65,8 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     private var admitted = 0
     /// Calls waiting for a slot, first come first served.
     private var admissions: Deque<CallDriver> = []
+    /// Writes each command's RESP, into storage it keeps.
+    private var encoder = RESPEncoder()
     /// Replies read and not yet handed to their calls (kept to reuse its storage).
     private var answered: [(CallDriver, Reply)] = []
     /// Whether the connection's output buffer holds bytes not written yet.
@@ -113,15 +115,15 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// Sends `command` for `call`, which gets the reply (or the failure) through ``CallDriver/received(_:)``, on
-    /// this thread, never from inside this method.
+    /// Sends `call`'s command (``CallDriver/sent``); the call gets the reply (or the failure) through
+    /// ``CallDriver/received(_:)``, on this thread, never from inside this method.
     ///
     /// Without pipelining a command waits while another is in flight, or while others wait before it: a call
     /// that just got its reply queues behind the calls already waiting, it does not jump them.
-    func send(_ command: Command, for call: CallDriver) {
+    func send(for call: CallDriver) {
         assert(loop.isCurrent, "ConnectionLane.send off its loop's thread")
         // The deadline is set when the command is first written.
-        let pending = Pending(command: command, call: call, deadlineNanoseconds: .max)
+        let pending = Pending(call: call, deadlineNanoseconds: .max)
         if !configuration.pipelining && !(inFlight.isEmpty && queued.isEmpty) {
             queued.append(pending)
         } else {
@@ -218,8 +220,13 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
             fail(pending.call, with: error)
             return
         }
+        guard let command = pending.call.sent else {
+            preconditionFailure("ConnectionLane: a call with no command to send")
+        }
+        encoder.reset()
+        command.writeRedisArguments(keyPrefix: configuration.keyPrefix, into: &encoder)
         do {
-            try connection.append(pending.command.redisArguments(keyPrefix: configuration.keyPrefix))
+            try connection.append(formatted: encoder.bytes, name: encoder.name)
         } catch {
             fail(pending.call, with: error)
             failInFlight(nil, connection: connection)

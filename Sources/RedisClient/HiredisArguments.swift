@@ -1,3 +1,5 @@
+import CHiredis
+
 /// Lays out a command's arguments as the `argc`, `argv`, `argvlen` triple that `redisCommandArgv` and
 /// `redisAppendCommandArgv` take, and calls `body` with them.
 ///
@@ -44,4 +46,22 @@ func withHiredisArguments<Result>(
 func commandName(_ arguments: [[UInt8]]) -> String {
     guard let first = arguments.first else { return "(empty command)" }
     return String(decoding: first.prefix(32), as: UTF8.self).uppercased()
+}
+
+/// The RESP hiredis itself writes for `arguments` (`redisFormatCommandArgv`): the reference a caller that formats
+/// its own commands (``RedisConnection/append(formatted:name:)``) is checked against.
+public func hiredisFormattedCommand(_ arguments: [[UInt8]]) -> [UInt8] {
+    withHiredisArguments(arguments) { count, argv, lengths -> [UInt8] in
+        var target: UnsafeMutablePointer<CChar>?
+        let length = argv.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: Int(count)) { pointers in
+            redisFormatCommandArgv(&target, count, pointers, lengths)
+        }
+        guard length >= 0, let target else {
+            preconditionFailure("redisFormatCommandArgv failed (out of memory)")
+        }
+        defer { redisFreeCommand(target) }
+        return target.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { bytes in
+            Array(UnsafeBufferPointer(start: bytes, count: Int(length)))
+        }
+    }
 }

@@ -21,6 +21,24 @@ extension RedisConnection {
         pendingCommandNames.append(command)
     }
 
+    /// Queues a command already in RESP (`*<count>\r\n` and `$<length>\r\n<bytes>\r\n` per argument), named
+    /// `name` in errors, without sending it: what ``append(_:)`` does without laying out an argv and having hiredis
+    /// format it, for a caller that writes its commands' RESP itself into a buffer it reuses.
+    public func append(formatted command: [UInt8], name: String) throws(RedisError) {
+        precondition(command.first == UInt8(ascii: "*"), "append(formatted:) takes a RESP array, not \(name)")
+        try callHiredis(name) { context in
+            precondition(
+                pendingReplyCount < Self.pendingReplyCountMaximum,
+                "more than \(Self.pendingReplyCountMaximum) pipelined commands unread; read replies as you go")
+            return command.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { characters in
+                    redisAppendFormattedCommand(context, characters.baseAddress, characters.count)
+                }
+            }
+        }
+        pendingCommandNames.append(name)
+    }
+
     /// Queues a command given as strings (sent as UTF-8 bytes).
     public func append(strings words: [String]) throws(RedisError) {
         try append(words.map { Array($0.utf8) })

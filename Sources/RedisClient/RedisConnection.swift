@@ -16,6 +16,8 @@ public final class RedisConnection {
 
     public let host: String
     public let port: Int
+    /// "host:port", the "where" of every error this connection throws; made once, as every reply carries it.
+    public let description: String
     /// The bound on connect() alone.
     public let connectTimeoutMicroseconds: Int64
     /// The bound on each socket read and write while waiting for a reply (SO_RCVTIMEO / SO_SNDTIMEO); 0 waits forever.
@@ -63,6 +65,7 @@ public final class RedisConnection {
         self.connectTimeoutMicroseconds = connectTimeoutMicroseconds
         self.commandTimeoutMicroseconds = commandTimeoutMicroseconds
         let endpoint = "\(host):\(port)"
+        self.description = endpoint
         guard (1...65535).contains(port) else {
             throw .couldNotConnect(endpoint: endpoint, reason: "port \(port) is outside 1...65535")
         }
@@ -216,7 +219,4 @@ public final class RedisConnection {
 
 // MARK: - Description
 
-extension RedisConnection: CustomStringConvertible {
-    /// "host:port", the "where" of every error this connection throws.
-    public var description: String { "\(host):\(port)" }
-}
+extension RedisConnection: CustomStringConvertible {}
