@@ -7,9 +7,13 @@ import Trace
 /// Why an object the loop feeds, and not an async function awaiting each reply: a reply then goes from the socket
 /// straight into the machine, on the thread that read it, with no task to resume and no job to queue per round
 /// trip; the call's next command is in the connection's output before the loop polls again. That is the
-/// simulator's way of driving LeaseCore too. Only the steps that must await run as tasks (the origin, a probe's
-/// pause, the origin timeout's timer), on the lane's running-calls executor (the same thread, ahead of calls
-/// starting), and come back here. The caller awaits one continuation, resumed when the call finishes.
+/// simulator's way of driving LeaseCore too.
+///
+/// The caller's task waits on the call (``CallStep``) and does what only it can do: it runs the origin, in its
+/// own task, so the origin sees the caller's task-local values (a tracing context, a logger's metadata) and runs
+/// on the caller's executor, not on the loop that serves every connection. The steps that await on the loop's
+/// side (a probe's pause, the origin timeout's timer, watching a load raced against it) run as tasks on the lane's
+/// running-calls executor (the same thread, ahead of calls starting) and come back here.
 ///
 /// Everything but `init` runs on the lane's loop thread (checked in debug builds).
 final class CallDriver: @unchecked Sendable {
@@ -19,7 +23,11 @@ final class CallDriver: @unchecked Sendable {
     private let key: String
     private let startMicroseconds: Int64
     private var machine: EvictAndReload
-    private let completion: UnsafeContinuation<EvictionResult, Never>
+    /// The caller waiting for the next step, if it is waiting.
+    private var waiter: UnsafeContinuation<CallStep, Never>?
+    /// A step reached while the caller was not waiting (the call finished while the caller was handing over a
+    /// racing load): given to the caller as soon as it waits.
+    private var undelivered: CallStep?
     /// The command the call sent (or waits to send) and whose reply it awaits.
     private(set) var sent: Command?
     /// The last failure, in one line naming the server, for an error outcome.
@@ -28,16 +36,26 @@ final class CallDriver: @unchecked Sendable {
     private var load: Task<CacheValue, any Error>?
     private var timer: Task<Void, Never>?
 
-    init(
-        cache: LeaseCache, lane: ConnectionLane, key: String, token: Token, startMicroseconds: Int64,
-        completion: UnsafeContinuation<EvictionResult, Never>
-    ) {
+    init(cache: LeaseCache, lane: ConnectionLane, key: String, token: Token, startMicroseconds: Int64) {
         self.cache = cache
         self.lane = lane
         self.key = key
         self.startMicroseconds = startMicroseconds
         self.machine = EvictAndReload(key: key, token: token, variant: cache.variant)
-        self.completion = completion
+    }
+
+    // MARK: - From the caller's task (each on the loop's thread)
+
+    /// The caller waits for the call's next step.
+    func attach(_ waiter: UnsafeContinuation<CallStep, Never>) {
+        assert(lane.loop.isCurrent, "CallDriver.attach off its loop's thread")
+        assert(self.waiter == nil, "CallDriver: two callers waiting on one call")
+        if let step = undelivered {
+            undelivered = nil
+            waiter.resume(returning: step)
+        } else {
+            self.waiter = waiter
+        }
     }
 
     /// Starts the call, once its lane has admitted it.
@@ -45,6 +63,42 @@ final class CallDriver: @unchecked Sendable {
         assert(lane.loop.isCurrent, "CallDriver.start off its loop's thread")
         advance(machine.start(nowMicroseconds: cache.nowMicroseconds()))
     }
+
+    /// The origin's answer, from a caller that ran the load itself (no timeout to race).
+    func answer(_ answer: Result<CacheValue, any Error>) {
+        assert(lane.loop.isCurrent, "CallDriver.answer off its loop's thread")
+        guard let probe = cache.probe else {
+            answered(answer)
+            return
+        }
+        Task(executorPreference: lane.running) {
+            await probe.reached(.afterLoad, key: self.key)
+            self.answered(answer)
+        }
+    }
+
+    /// The load the caller started, raced against the origin timeout.
+    func race(_ running: Task<CacheValue, any Error>) {
+        assert(lane.loop.isCurrent, "CallDriver.race off its loop's thread")
+        guard machine.isLoading else {
+            // The timeout fired before the caller handed the load over: stop it (it still counts until it answers).
+            running.cancel()
+            return
+        }
+        load = running
+        Task(executorPreference: lane.running) {
+            let answer = await running.result
+            // The timeout fired first: the answer is ignored.
+            guard self.machine.isLoading else { return }
+            self.timer?.cancel()
+            self.timer = nil
+            self.load = nil
+            await self.cache.probe?.reached(.afterLoad, key: self.key)
+            self.answered(answer)
+        }
+    }
+
+    // MARK: - From the lane
 
     /// The reply to the command sent last, or how it failed: from the lane, on the loop's thread.
     func received(_ result: Result<Reply, RedisError>) {
@@ -93,7 +147,9 @@ final class CallDriver: @unchecked Sendable {
                 send(command)
             }
         case .startLoad(let key):
-            startLoad(key)
+            // The caller loads: in its own task, or in a task of its own raced against the timer armed next.
+            let racing = machine.timerDeadlineMicroseconds != nil
+            lane.resumingRunningCall { deliver(.load(key: key, racingTimeout: racing)) }
         case .armTimer(let deadlineMicroseconds):
             armTimer(deadlineMicroseconds)
         case .stopLoad:
@@ -112,41 +168,8 @@ final class CallDriver: @unchecked Sendable {
         lane.send(for: self)
     }
 
-    private func startLoad(_ key: String) {
-        let origin = cache.origin
-        guard machine.timerDeadlineMicroseconds != nil else {
-            // No timeout to race: the origin runs on the loop's thread, and its answer comes back ahead of calls
-            // starting (the task prefers the running-calls executor).
-            Task(executorPreference: lane.running) {
-                let answer: Result<CacheValue, any Error>
-                do {
-                    answer = .success(try await origin(key))
-                } catch {
-                    answer = .failure(error)
-                }
-                await self.answered(answer)
-            }
-            return
-        }
-        // A timeout may fire first: the origin runs as a task of its own on the shared pool, so that the call can
-        // stop waiting (and cancel it) without waiting for an origin that ignores cancellation, or that computes
-        // on the loop's thread.
-        let running = Task { try await origin(key) }
-        load = running
-        Task(executorPreference: lane.running) {
-            let answer = await running.result
-            // The timeout fired first: the answer is ignored (the load still counts until it answered).
-            guard self.machine.isLoading else { return }
-            self.timer?.cancel()
-            self.timer = nil
-            self.load = nil
-            await self.answered(answer)
-        }
-    }
-
     /// The origin's answer, while the call still waits for it.
-    private func answered(_ answer: Result<CacheValue, any Error>) async {
-        await cache.probe?.reached(.afterLoad, key: key)
+    private func answered(_ answer: Result<CacheValue, any Error>) {
         switch answer {
         case .success(let value):
             advance(machine.originLoaded(value, nowMicroseconds: cache.nowMicroseconds()))
@@ -182,6 +205,26 @@ final class CallDriver: @unchecked Sendable {
             durationMicroseconds: cache.nowMicroseconds() - startMicroseconds)
         cache.finished(result, key: key)
         lane.leave()
-        completion.resume(returning: result)
+        deliver(.finished(result))
     }
+
+    /// Hands `step` to the caller, now if it waits, else as soon as it does.
+    private func deliver(_ step: CallStep) {
+        if let waiter {
+            self.waiter = nil
+            waiter.resume(returning: step)
+        } else {
+            assert(undelivered == nil, "CallDriver: two steps for a caller that is not waiting")
+            undelivered = step
+        }
+    }
+}
+
+/// What the caller's task does next for its call.
+enum CallStep: Sendable {
+    /// Load `key` from the origin: in the caller's own task, or, when `racingTimeout`, in a task of its own that
+    /// the call can stop waiting for.
+    case load(key: String, racingTimeout: Bool)
+    /// The call is over.
+    case finished(EvictionResult)
 }

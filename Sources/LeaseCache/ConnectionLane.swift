@@ -84,7 +84,33 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
-        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor(), first: false)
+        // Read only on the loop's thread, where it is written.
+        let first = loop.isCurrent && resumingRunningCallNow
+        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor(), first: first)
+    }
+
+    /// Whether the loop is resuming the task of a running call (see ``resumingRunningCall(_:)``).
+    private var resumingRunningCallNow = false
+
+    /// Runs `body`, which resumes the task waiting on a running call (a lease holder's caller, to run the origin):
+    /// if that task is pinned to this lane, the job its resumption enqueues here goes ahead of calls starting, as
+    /// a running call's steps do. (A continuation's resumption enqueues its task's job on the spot, on this
+    /// thread.)
+    func resumingRunningCall(_ body: () -> Void) {
+        assert(loop.isCurrent, "ConnectionLane.resumingRunningCall off its loop's thread")
+        resumingRunningCallNow = true
+        defer { resumingRunningCallNow = false }
+        body()
+    }
+
+    /// Runs `body` on the loop's thread: now when already there, else from the loop's queue; `first`: ahead of
+    /// calls starting (a running call's caller handing over the origin's answer).
+    func onLoop(first: Bool = false, _ body: @escaping @Sendable () -> Void) {
+        if loop.isCurrent {
+            body()
+        } else {
+            loop.enqueue(first: first, body)
+        }
     }
 
     /// The executor of this lane's admitted calls: a call switches to it once admitted, so that every later job of

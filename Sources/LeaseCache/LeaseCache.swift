@@ -9,9 +9,10 @@ import Trace
 ///
 /// It drives the one LeaseCore state machine (the same the simulator runs) over a small pool of Redis connections
 /// and a real origin. The connections are driven by one event loop thread (``EventLoop``; more with
-/// ``LeaseCacheConfiguration/threads``) and a call runs entirely on its connection's loop thread, as a
-/// ``CallDriver`` the loop feeds reply by reply, without blocking Swift's cooperative pool. The origin runs as its own task and is cancelled when the origin timeout fires; a call never
-/// waits for an origin that ignores cancellation.
+/// ``LeaseCacheConfiguration/threads``) and a call runs on its connection's loop thread, as a ``CallDriver`` the
+/// loop feeds reply by reply, without blocking Swift's cooperative pool. The origin runs in the calling task (or,
+/// raced against the origin timeout, in a task of its own, cancelled when the timeout fires; a call never waits for
+/// an origin that ignores cancellation).
 public final class LeaseCache: Sendable {
     /// The origin: loads a key's fresh value from the source of truth. It should honour task cancellation, which
     /// is how an origin timeout stops it.
@@ -107,24 +108,69 @@ public final class LeaseCache: Sendable {
 
     /// Evicts and reloads `key`, and tells everything about how it went.
     ///
-    /// The call runs on a connection's loop thread as a ``CallDriver``, fed reply by reply; the caller awaits its
-    /// result. It first waits for one of the connection's ``LeaseCacheConfiguration/callsPerConnection`` slots (its
-    /// duration counts that wait). A caller pinned to one of the connections (``connectionExecutors``) starts its
-    /// call there with no hop.
+    /// The call runs on a connection's loop thread as a ``CallDriver``, fed reply by reply, while this task waits
+    /// for it; the task wakes only to run the origin (so the origin sees its task-local values) and for the
+    /// result. The call first waits for one of the connection's ``LeaseCacheConfiguration/callsPerConnection``
+    /// slots (its duration counts that wait). A caller pinned to one of the connections (``connectionExecutors``)
+    /// starts its call there with no hop.
     public func evictAndReloadResult(_ key: String) async -> EvictionResult {
-        let lane = currentLane() ?? leastBusyLane()
+        let pinnedLane = currentLane()
+        let lane = pinnedLane ?? leastBusyLane()
         lane.active.add(1, ordering: .relaxed)
         defer { lane.active.subtract(1, ordering: .relaxed) }
-        let startMicroseconds = nowMicroseconds()
-        let token = tokens.nextToken()
-        return await withUnsafeContinuation { completion in
-            let call = CallDriver(
-                cache: self, lane: lane, key: key, token: token, startMicroseconds: startMicroseconds,
-                completion: completion)
-            if lane.loop.isCurrent {
+        let call = CallDriver(
+            cache: self, lane: lane, key: key, token: tokens.nextToken(), startMicroseconds: nowMicroseconds())
+        var step = await withUnsafeContinuation { waiter in
+            lane.onLoop {
+                call.attach(waiter)
                 lane.admit(call)
-            } else {
-                lane.loop.enqueue { lane.admit(call) }
+            }
+        }
+        while true {
+            switch step {
+            case .finished(let result):
+                return result
+            case .load(let key, let racingTimeout):
+                if pinnedLane != nil {
+                    // A caller pinned to the loop loads there as a running call: every job of its origin (and of
+                    // handing the answer over) goes ahead of calls starting on the loop.
+                    step = await withTaskExecutorPreference(lane.running) {
+                        await self.load(key, racingTimeout: racingTimeout, for: call, on: lane)
+                    }
+                } else {
+                    step = await load(key, racingTimeout: racingTimeout, for: call, on: lane)
+                }
+            }
+        }
+    }
+
+    /// Runs the origin for `call` in this task (or, racing the origin timeout, in a task of its own on the shared
+    /// pool), hands the answer over, and waits for the call's next step.
+    private func load(_ key: String, racingTimeout: Bool, for call: CallDriver, on lane: ConnectionLane) async
+        -> CallStep
+    {
+        guard racingTimeout else {
+            let answer: Result<CacheValue, any Error>
+            do {
+                answer = .success(try await origin(key))
+            } catch {
+                answer = .failure(error)
+            }
+            return await withUnsafeContinuation { waiter in
+                lane.onLoop(first: true) {
+                    call.attach(waiter)
+                    call.answer(answer)
+                }
+            }
+        }
+        // On the shared pool: a call never waits for an origin that ignores cancellation, and a pinned caller's
+        // loop does not run it. The task inherits this task's task-local values.
+        let origin = self.origin
+        let running = Task(executorPreference: globalConcurrentExecutor) { try await origin(key) }
+        return await withUnsafeContinuation { waiter in
+            lane.onLoop(first: true) {
+                call.attach(waiter)
+                call.race(running)
             }
         }
     }

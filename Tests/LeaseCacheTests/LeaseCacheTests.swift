@@ -285,3 +285,38 @@ func redisKilledMidRun() async throws {
     fixture.admin.close()
     server.stop()
 }
+
+/// A service's task-local context (a tracing context, a logger's metadata), as an origin would read it.
+private enum ServiceContext {
+    @TaskLocal static var requestID: String?
+}
+
+@Test(
+    "the origin runs in the caller's task context, with or without an origin timeout to race, pinned or not",
+    arguments: [false, true], [false, true])
+func originSeesTheCallersTaskLocals(timeout: Bool, pinned: Bool) async throws {
+    let fixture = try Fixture()
+    defer { fixture.stop() }
+    try fixture.set("user:1", "v1")
+    let seen = Mutex<[String?]>([])
+    var variant = timeout ? Preset.pr4821Timeout.variant : Preset.pr4821.variant
+    if timeout {
+        // Far from firing: the origin answers at once, but on the shared pool, which other tests keep busy.
+        variant.leaseTTLMilliseconds = 120_000
+        variant.originTimeoutMicroseconds = 60_000_000
+    }
+    let cache = try fixture.cache(
+        variant,
+        origin: { _ in
+            seen.withLock { $0.append(ServiceContext.requestID) }
+            return CacheValue(version: 2)
+        })
+    let executor: (any TaskExecutor)? = pinned ? cache.connectionExecutors[0] : nil
+    let outcome = await Task(executorPreference: executor) {
+        await ServiceContext.$requestID.withValue("request-7") {
+            await cache.evictAndReloadResult("user:1").outcome
+        }
+    }.value
+    #expect(outcome == .fresh(CacheValue(version: 2), leaseLost: false))
+    #expect(seen.withLock { $0 } == ["request-7"])
+}
