@@ -13,18 +13,19 @@ import Darwin
 ///
 /// Why not a thread per connection, blocking in hiredis: on a machine with few cores every round trip then costs
 /// a thread wake-up and a context switch on top of the system calls, and a busy connection's thread competes with
-/// Redis itself for the CPU. Here a reply resumes its call on the same thread (the call's task prefers its
-/// connection's ``ConnectionLane``, whose jobs come here), many connections share one `poll`, and a connection
-/// with several calls on it pipelines their commands (see ``LeaseCacheConfiguration/pipelining``).
+/// Redis itself for the CPU. Here a reply goes to its call (a ``CallDriver``) on the same thread, many
+/// connections share one `poll`, and a connection with several calls on it pipelines their commands (see
+/// ``LeaseCacheConfiguration/pipelining``).
 ///
-/// Jobs come from any thread through ``enqueue(_:on:first:)``; a job from another thread wakes the loop through a pipe,
+/// Work comes from any thread: task jobs for the lanes' executors (``enqueue(_:on:first:)``) and a call's steps
+/// (``enqueue(first:_:)``: a call starting, the origin's answer, a failure); work from another thread wakes the loop through a pipe,
 /// only when the loop is about to sleep or sleeping. A job the loop's own thread enqueues skips the lock.
 /// Everything else (the lanes, their connections) is touched only on the loop's thread.
 ///
-/// Two kinds of work share the loop: calls starting, and calls already running going on (a reply, an origin's
-/// answer). A running call may hold a lease, so its next step must not wait behind every call a service starts:
-/// jobs enqueued with `first` (those of a running call, through its lane's ``RunningCalls`` executor) run before
-/// any other job.
+/// Two kinds of work share the loop: calls starting, and calls already running going on (an origin's answer, a
+/// failure handed over; a reply goes to its call at once). A running call may hold a lease, so its next step must
+/// not wait behind every call a service starts: work enqueued with `first` (a running call's steps, and the jobs
+/// of tasks on a lane's ``RunningCalls`` executor) runs before any other.
 final class EventLoop: @unchecked Sendable {
     // @unchecked: `queue` is a Mutex; `lanes`, `cleanup` and `thread` are set before the thread starts, or used
     // only on it (checked in debug builds).
