@@ -209,6 +209,8 @@ public final class LeaseCache: Sendable {
 
     /// The lane whose thread the current task prefers, if any.
     private func currentLane() -> ConnectionLane? {
+        // A pinned task runs on its lane's loop thread: off every loop, skip asking the task (a status-record walk).
+        guard loops.contains(where: \.isCurrent) else { return nil }
         guard let preferred = withUnsafeCurrentTask(body: { $0?.unownedTaskExecutor }) else { return nil }
         return lanes.first { $0.asUnownedTaskExecutor() == preferred }
     }
