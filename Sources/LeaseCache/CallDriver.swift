@@ -9,11 +9,10 @@ import Trace
 /// trip; the call's next command is in the connection's output before the loop polls again. That is the
 /// simulator's way of driving LeaseCore too.
 ///
-/// The caller's task waits on the call (``CallStep``) and does what only it can do: it runs the origin, in its
-/// own task, so the origin sees the caller's task-local values (a tracing context, a logger's metadata) and runs
-/// on the caller's executor, not on the loop that serves every connection. The steps that await on the loop's
-/// side (a probe's pause, the origin timeout's timer, watching a load raced against it) run as tasks on the lane's
-/// running-calls executor (the same thread, ahead of calls starting) and come back here.
+/// The caller's task waits on the call (``CallStep``), on the loop, and does what only it can do: it runs the
+/// origin, so the origin sees the caller's task-local values (a tracing context, a logger's metadata). The steps
+/// that await on the loop's side (a probe's pause, the origin timeout's timer, watching a load raced against it)
+/// run as tasks on the lane's running-calls executor (the same thread, ahead of calls starting) and come back here.
 ///
 /// Everything but `init` runs on the lane's loop thread (checked in debug builds).
 final class CallDriver: @unchecked Sendable {

@@ -10,9 +10,9 @@ import Trace
 /// It drives the one LeaseCore state machine (the same the simulator runs) over a small pool of Redis connections
 /// and a real origin. The connections are driven by one event loop thread (``EventLoop``; more with
 /// ``LeaseCacheConfiguration/threads``) and a call runs on its connection's loop thread, as a ``CallDriver`` the
-/// loop feeds reply by reply, without blocking Swift's cooperative pool. The origin runs in the calling task (or,
-/// raced against the origin timeout, in a task of its own, cancelled when the timeout fires; a call never waits for
-/// an origin that ignores cancellation).
+/// loop feeds reply by reply, without blocking Swift's cooperative pool. The origin runs in the calling task, on
+/// the loop (or, raced against the origin timeout, in a task of its own, cancelled when the timeout fires; a call
+/// never waits for an origin that ignores cancellation).
 public final class LeaseCache: Sendable {
     /// The origin: loads a key's fresh value from the source of truth. It should honour task cancellation, which
     /// is how an origin timeout stops it.
@@ -109,13 +109,26 @@ public final class LeaseCache: Sendable {
     /// Evicts and reloads `key`, and tells everything about how it went.
     ///
     /// The call runs on a connection's loop thread as a ``CallDriver``, fed reply by reply, while this task waits
-    /// for it; the task wakes only to run the origin (so the origin sees its task-local values) and for the
-    /// result. The call first waits for one of the connection's ``LeaseCacheConfiguration/callsPerConnection``
-    /// slots (its duration counts that wait). A caller pinned to one of the connections (``connectionExecutors``)
-    /// starts its call there with no hop.
+    /// for it there (the task prefers the connection's executor for the call's length); it wakes only to run the
+    /// origin (so the origin sees its task-local values) and for the result. The call first waits for one of the
+    /// connection's ``LeaseCacheConfiguration/callsPerConnection`` slots (its duration counts that wait). A caller
+    /// pinned to one of the connections (``connectionExecutors``) starts its call there with no hop.
+    ///
+    /// Why the task waits on the loop rather than on the shared pool: nothing of the call then needs a pool
+    /// thread, so a pool kept busy elsewhere (blocking work on it, a flood of tasks) cannot hold a lease holder's
+    /// origin load back until its lease expires.
     public func evictAndReloadResult(_ key: String) async -> EvictionResult {
-        let pinnedLane = currentLane()
-        let lane = pinnedLane ?? leastBusyLane()
+        if let lane = currentLane() {
+            return await run(key, on: lane)
+        }
+        let lane = leastBusyLane()
+        return await withTaskExecutorPreference(lane) {
+            await self.run(key, on: lane)
+        }
+    }
+
+    /// Runs one call on `lane`, from a task that prefers `lane`'s executor.
+    private func run(_ key: String, on lane: ConnectionLane) async -> EvictionResult {
         lane.active.add(1, ordering: .relaxed)
         defer { lane.active.subtract(1, ordering: .relaxed) }
         let call = CallDriver(
@@ -131,21 +144,17 @@ public final class LeaseCache: Sendable {
             case .finished(let result):
                 return result
             case .load(let key, let racingTimeout):
-                if pinnedLane != nil {
-                    // A caller pinned to the loop loads there as a running call: every job of its origin (and of
-                    // handing the answer over) goes ahead of calls starting on the loop.
-                    step = await withTaskExecutorPreference(lane.running) {
-                        await self.load(key, racingTimeout: racingTimeout, for: call, on: lane)
-                    }
-                } else {
-                    step = await load(key, racingTimeout: racingTimeout, for: call, on: lane)
+                // The load runs as a running call: every job of the origin (and of handing its answer over) goes
+                // ahead of calls starting on the loop.
+                step = await withTaskExecutorPreference(lane.running) {
+                    await self.load(key, racingTimeout: racingTimeout, for: call, on: lane)
                 }
             }
         }
     }
 
-    /// Runs the origin for `call` in this task (or, racing the origin timeout, in a task of its own on the shared
-    /// pool), hands the answer over, and waits for the call's next step.
+    /// Runs the origin for `call` in this task (or, racing the origin timeout, in a task of its own), hands the
+    /// answer over, and waits for the call's next step.
     private func load(_ key: String, racingTimeout: Bool, for call: CallDriver, on lane: ConnectionLane) async
         -> CallStep
     {
@@ -163,10 +172,12 @@ public final class LeaseCache: Sendable {
                 }
             }
         }
-        // On the shared pool: a call never waits for an origin that ignores cancellation, and a pinned caller's
-        // loop does not run it. The task inherits this task's task-local values.
+        // A task of its own, so that the call can stop waiting (and cancel it) without waiting for an origin that
+        // ignores cancellation. It inherits this task's task-local values; an unstructured task does not inherit
+        // an executor preference, so it is given the loop's explicitly (on the shared pool, a busy pool could hold
+        // it past its timeout).
         let origin = self.origin
-        let running = Task(executorPreference: globalConcurrentExecutor) { try await origin(key) }
+        let running = Task(executorPreference: lane.running) { try await origin(key) }
         return await withUnsafeContinuation { waiter in
             lane.onLoop(first: true) {
                 call.attach(waiter)

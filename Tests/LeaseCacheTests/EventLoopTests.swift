@@ -142,8 +142,10 @@ private final class OrderLog: LeaseCallProbe {
     func originTimedOut(key: String) {}
 }
 
-@Test("a call back from the origin goes on ahead of a flood of calls waiting to start on its loop")
-func aLoadedCallGoesOnAheadOfAFlood() async throws {
+@Test(
+    "a call back from the origin goes on ahead of a flood of calls waiting to start on its loop, pinned or not",
+    arguments: [false, true])
+func aLoadedCallGoesOnAheadOfAFlood(pinned: Bool) async throws {
     let server = try RedisServerProcess()
     defer { server.stop() }
     let admin = try server.makeConnection()
@@ -163,10 +165,8 @@ func aLoadedCallGoesOnAheadOfAFlood() async throws {
         }, logger: quietLogger())
     #expect(await cache.openConnections().isEmpty)
     let executor = cache.connectionExecutors[0]
-    // Pinned to the loop, the holder's origin runs there: its answer resumes it on the loop's own queue. (An
-    // unpinned holder's origin runs on the shared pool, and its answer comes back ahead of the flood as well,
-    // but after however long the pool takes to run it.)
-    let holder = Task(executorPreference: executor) { await cache.evictAndReloadResult("user:1") }
+    // Pinned or not, the holder's task waits for its call on the loop, and its origin runs there.
+    let holder = Task(executorPreference: pinned ? executor : nil) { await cache.evictAndReloadResult("user:1") }
     // The holder has its lease and waits at the gate.
     for _ in 0..<10_000 where gate.withLock({ $0 == nil }) {
         try await Task.sleep(for: .milliseconds(1))
