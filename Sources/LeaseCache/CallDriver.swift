@@ -11,7 +11,7 @@ import Trace
 ///
 /// The caller's task waits on the call (``CallStep``), on the loop, and does what only it can do: it runs the
 /// origin, so the origin sees the caller's task-local values (a tracing context, a logger's metadata). The steps
-/// that await on the loop's side (a probe's pause, the origin timeout's timer, watching a load raced against it)
+/// that await on the loop's side (a probe's pause, watching a load raced against the origin timeout)
 /// run as tasks on the lane's running-calls executor (the same thread, ahead of calls starting) and come back here.
 ///
 /// Everything but `init` runs on the lane's loop thread (checked in debug builds).
@@ -31,9 +31,10 @@ final class CallDriver: @unchecked Sendable {
     private(set) var sent: Command?
     /// The last failure, in one line naming the server, for an error outcome.
     private var failure: String?
-    /// An origin load racing the origin timeout, and the timeout's timer: cancelled when the call stops waiting.
+    /// An origin load racing the origin timeout: cancelled when the call stops waiting.
     private var load: Task<CacheValue, any Error>?
-    private var timer: Task<Void, Never>?
+    /// The origin timeout's timer, by number: a timer that fires with another number was disarmed.
+    private var timer = 0
 
     init(cache: LeaseCache, lane: ConnectionLane, key: String, token: Token, startMicroseconds: Int64) {
         self.cache = cache
@@ -89,8 +90,7 @@ final class CallDriver: @unchecked Sendable {
             let answer = await running.result
             // The timeout fired first: the answer is ignored.
             guard self.machine.isLoading else { return }
-            self.timer?.cancel()
-            self.timer = nil
+            self.timer += 1
             self.load = nil
             await self.cache.probe?.reached(.afterLoad, key: self.key)
             self.answered(answer)
@@ -154,8 +154,7 @@ final class CallDriver: @unchecked Sendable {
         case .stopLoad:
             load?.cancel()
             load = nil
-            timer?.cancel()
-            timer = nil
+            timer += 1
         case .finish(let outcome):
             finish(outcome)
         }
@@ -178,24 +177,28 @@ final class CallDriver: @unchecked Sendable {
         }
     }
 
+    /// Arms the origin timeout. Its wake-up comes from a timer queue of its own (``TimerSleep``) and goes first on
+    /// the loop: neither waits for a thread of the shared pool, which a busy process may hold past the lease.
     private func armTimer(_ deadlineMicroseconds: Int64) {
+        timer += 1
+        let armed = timer
         let remaining = max(0, deadlineMicroseconds - cache.nowMicroseconds())
-        timer = Task(executorPreference: lane.running) {
-            do {
-                try await Task.sleep(for: .microseconds(remaining))
-            } catch {
-                return  // cancelled: the origin answered first
-            }
-            guard self.machine.isLoading else { return }
-            let next = self.machine.handleTimeout(nowMicroseconds: self.cache.nowMicroseconds())
-            if next.isEmpty {
-                // Not yet past the deadline on LeaseCore's clock: wait again.
-                self.armTimer(deadlineMicroseconds)
-                return
-            }
-            self.cache.probe?.originTimedOut(key: self.key)
-            self.advance(next)
+        let loop = lane.loop
+        TimerSleep.after(microseconds: remaining) {
+            loop.enqueue(first: true) { self.timerFired(armed, deadlineMicroseconds: deadlineMicroseconds) }
         }
+    }
+
+    private func timerFired(_ armed: Int, deadlineMicroseconds: Int64) {
+        guard armed == timer, machine.isLoading else { return }  // disarmed: the origin answered first
+        let next = machine.handleTimeout(nowMicroseconds: cache.nowMicroseconds())
+        if next.isEmpty {
+            // Not yet past the deadline on LeaseCore's clock: wait again.
+            armTimer(deadlineMicroseconds)
+            return
+        }
+        cache.probe?.originTimedOut(key: key)
+        advance(next)
     }
 
     private func finish(_ outcome: Outcome) {

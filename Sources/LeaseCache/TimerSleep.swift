@@ -1,7 +1,8 @@
 import Dispatch
 import Synchronization
 
-/// A sleep on a timer queue of its own, for the origin double's latency.
+/// A sleep on a timer queue of its own, for the origin double's latency, and timers on that queue for the origin
+/// timeout (``after(microseconds:_:)``).
 ///
 /// `Task.sleep` wakes its task through a thread of Swift's shared pool. While that pool is busy (in a test run,
 /// with other suites computing on its two threads here), a 1 ms load stretched to seconds, holding its lease past
@@ -10,13 +11,19 @@ import Synchronization
 enum TimerSleep {
     private static let timers = DispatchQueue(label: "leaselab.origin-timers", qos: .userInteractive)
 
+    /// Runs `body` on the timer queue once `microseconds` have passed: the origin timeout's wake-up, which must not
+    /// wait for a thread of the shared pool either.
+    static func after(microseconds: Int64, _ body: @escaping @Sendable () -> Void) {
+        timers.asyncAfter(deadline: .now() + .microseconds(Int(microseconds)), execute: body)
+    }
+
     /// Sleeps `microseconds`; throws `CancellationError` at once if the task is or gets cancelled.
     static func sleep(microseconds: Int64) async throws {
         let wake = Wake()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 wake.arm(continuation)
-                timers.asyncAfter(deadline: .now() + .microseconds(Int(microseconds))) { wake.fire(nil) }
+                after(microseconds: microseconds) { wake.fire(nil) }
             }
         } onCancel: {
             wake.fire(CancellationError())
