@@ -210,31 +210,48 @@ public final class LeaseModel: Sendable {
 
     /// Every transition out of `state`, in ``actions(in:)``'s order.
     func successors(of state: ModelState) -> [Successor] {
-        let (time, items) = enabledItems(in: state)
         var result: [Successor] = []
-        for item in items {
-            expand(state, item, at: time, prefix: [], into: &result)
+        forEachTransition(from: state, recordsActions: true) { item, time, step in
+            result.append(Successor(
+                action: ModelAction(
+                    item: item, identity: eventIdentity(of: item, in: state), timeMicroseconds: time,
+                    choices: step.cursor.choices, event: step.event),
+                state: step.state, effect: step.effect))
         }
         return result
+    }
+
+    /// Every transition out of `state`, in ``actions(in:)``'s order, each handed to `body` as the step that made
+    /// it (its item, instant, state and effect; its event and choices only when `recordsActions`).
+    ///
+    /// The explorer's way in: it needs each successor's state and effect and the transition's index, not the
+    /// action, whose trace event and choices were a fifth of its time to build.
+    func forEachTransition(
+        from state: ModelState, recordsActions: Bool, _ body: (ModelItem, Int64, borrowing ModelStep) -> Void
+    ) {
+        let (time, items) = enabledItems(in: state)
+        for item in items {
+            expand(state, item, at: time, prefix: ChoicePoints(), recordsActions: recordsActions, body)
+        }
     }
 
     /// Runs one item with the choice indices `prefix` (then first options), then every other option of each
     /// new choice point, depth first: all of the item's choice combinations, in lexicographic order.
     private func expand(
-        _ state: ModelState, _ item: ModelItem, at time: Int64, prefix: [Int], into result: inout [Successor]
+        _ state: ModelState, _ item: ModelItem, at time: Int64, prefix: ChoicePoints, recordsActions: Bool,
+        _ body: (ModelItem, Int64, borrowing ModelStep) -> Void
     ) {
-        var step = ModelStep(model: self, state: state, cursor: ChoiceCursor(indices: prefix))
+        var step = ModelStep(
+            model: self, state: state, cursor: ChoiceCursor(indices: prefix, recordsChoices: recordsActions),
+            recordsEvent: recordsActions)
         step.run(item, at: time)
-        let taken = step.cursor.taken
-        let counts = step.cursor.optionCounts
-        result.append(Successor(
-            action: ModelAction(
-                item: item, identity: eventIdentity(of: item, in: state), timeMicroseconds: time,
-                choices: step.cursor.choices, event: step.event),
-            state: step.state, effect: step.effect))
-        for position in (prefix.count..<taken.count).reversed() where counts[position] > 1 {
-            for option in 1..<counts[position] {
-                expand(state, item, at: time, prefix: Array(taken[..<position]) + [option], into: &result)
+        let points = step.cursor.points
+        body(item, time, step)
+        for position in (prefix.count..<points.count).reversed() where points.optionCount(at: position) > 1 {
+            for option in 1..<points.optionCount(at: position) {
+                expand(
+                    state, item, at: time, prefix: points.prefix(position + 1, then: option),
+                    recordsActions: recordsActions, body)
             }
         }
     }

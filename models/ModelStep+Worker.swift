@@ -42,7 +42,7 @@ extension ModelStep {
 
         case .startLoad:
             let version = state.sourceVersions[call.key]
-            emit(.worker(worker), .loadStart(key: model.keyNames[call.key], version: version))
+            emit(.worker(worker)) { .loadStart(key: $0.keyNames[call.key], version: version) }
             let override = model.scenario.origin.override(worker: worker, callNumber: call.callNumber)
             let latency: TimeWindow
             if let fixed = override?.latencyMicroseconds {
@@ -62,7 +62,7 @@ extension ModelStep {
             precondition(
                 state[worker: worker].outstanding == nil && state[worker: worker].pause == nil,
                 "ModelStep: w\(worker) returns while waiting or paused")
-            emit(.worker(worker), .return(outcome.outcome))
+            emit(.worker(worker)) { _ in .return(outcome.outcome) }
             effect.returned = (worker, call.key, outcome)
             state.calls[call.callIndex] = .returned
             state[worker: worker].call = nil
@@ -97,7 +97,7 @@ extension ModelStep {
         let length = cursor.delay(choice, among: model.delays.pauses(duration, choice))
         state[worker: worker].pause = WorkerPause(
             point: point, resume: state.nowMicroseconds + length, held: held)
-        emit(.worker(worker), .pause(point))
+        emit(.worker(worker)) { _ in .pause(point) }
         return true
     }
 
