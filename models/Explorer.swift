@@ -74,7 +74,7 @@ public struct Explorer: Sendable {
             }
         }
 
-        var frontier: [(number: UInt32, state: ModelState)] = []
+        var frontier: [(number: UInt32, state: ModelState?)] = []
         for (index, state) in model.initialStates.enumerated() {
             statistics.statesGenerated += 1
             let (fingerprint, words) = state.fingerprintAndSize
@@ -95,10 +95,16 @@ public struct Explorer: Sendable {
                 limitReached = "stopped at depth \(depth) (ExplorerLimits.maximumDepth)"
                 break
             }
-            var nextFrontier: [(number: UInt32, state: ModelState)] = []
-            for (number, state) in frontier {
+            var nextFrontier: [(number: UInt32, state: ModelState?)] = []
+            // Each state is taken out of the frontier, not copied: a copy retains each of its arrays, and copies
+            // were a third of the search's time.
+            for position in frontier.indices {
+                let number = frontier[position].number
+                guard let state = frontier[position].state.take() else {
+                    preconditionFailure("Explorer: state \(number) taken from the frontier twice")
+                }
                 var index = 0
-                model.forEachTransition(from: state, recordsActions: false) { _, _, step in
+                model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, step in
                     defer { index += 1 }
                     guard limitReached == nil else { return }
                     statistics.transitions += 1
@@ -117,7 +123,7 @@ public struct Explorer: Sendable {
                     }
                     parents.append(number)
                     actionIndices.append(UInt32(index))
-                    nextFrontier.append((UInt32(parents.count - 1), step.state))
+                    nextFrontier.append((UInt32(parents.count - 1), step.finalState()))
                 }
                 if index == 0 { statistics.terminalStates += 1 }
                 if limitReached != nil { break search }

@@ -211,7 +211,7 @@ public final class LeaseModel: Sendable {
     /// Every transition out of `state`, in ``actions(in:)``'s order.
     func successors(of state: ModelState) -> [Successor] {
         var result: [Successor] = []
-        forEachTransition(from: state, recordsActions: true) { item, time, step in
+        forEachTransition(from: state, recordsEvents: true, recordsChoices: true) { item, time, step in
             result.append(Successor(
                 action: ModelAction(
                     item: item, identity: eventIdentity(of: item, in: state), timeMicroseconds: time,
@@ -222,36 +222,40 @@ public final class LeaseModel: Sendable {
     }
 
     /// Every transition out of `state`, in ``actions(in:)``'s order, each handed to `body` as the step that made
-    /// it (its item, instant, state and effect; its event and choices only when `recordsActions`).
+    /// it: its item, instant, state and effect, whether it made an event, and the event and the choices when asked.
     ///
-    /// The explorer's way in: it needs each successor's state and effect and the transition's index, not the
-    /// action, whose trace event and choices were a fifth of its time to build.
+    /// The explorer's way in, and the trace replay's: the explorer needs each successor's state and effect and
+    /// the transition's index, the replay the events, and neither the whole action, whose trace event and choices
+    /// were a fifth of the explorer's time to build.
     func forEachTransition(
-        from state: ModelState, recordsActions: Bool, _ body: (ModelItem, Int64, borrowing ModelStep) -> Void
+        from state: ModelState, recordsEvents: Bool, recordsChoices: Bool,
+        _ body: (ModelItem, Int64, consuming ModelStep) -> Void
     ) {
         let (time, items) = enabledItems(in: state)
         for item in items {
-            expand(state, item, at: time, prefix: ChoicePoints(), recordsActions: recordsActions, body)
+            expand(
+                state, item, at: time, prefix: ChoicePoints(), recordsEvents: recordsEvents,
+                recordsChoices: recordsChoices, body)
         }
     }
 
     /// Runs one item with the choice indices `prefix` (then first options), then every other option of each
     /// new choice point, depth first: all of the item's choice combinations, in lexicographic order.
-    private func expand(
-        _ state: ModelState, _ item: ModelItem, at time: Int64, prefix: ChoicePoints, recordsActions: Bool,
-        _ body: (ModelItem, Int64, borrowing ModelStep) -> Void
+    func expand(
+        _ state: ModelState, _ item: ModelItem, at time: Int64, prefix: ChoicePoints, recordsEvents: Bool,
+        recordsChoices: Bool, _ body: (ModelItem, Int64, consuming ModelStep) -> Void
     ) {
         var step = ModelStep(
-            model: self, state: state, cursor: ChoiceCursor(indices: prefix, recordsChoices: recordsActions),
-            recordsEvent: recordsActions)
+            model: self, state: state, cursor: ChoiceCursor(indices: prefix, recordsChoices: recordsChoices),
+            recordsEvent: recordsEvents)
         step.run(item, at: time)
         let points = step.cursor.points
-        body(item, time, step)
+        body(item, time, consume step)
         for position in (prefix.count..<points.count).reversed() where points.optionCount(at: position) > 1 {
             for option in 1..<points.optionCount(at: position) {
                 expand(
                     state, item, at: time, prefix: points.prefix(position + 1, then: option),
-                    recordsActions: recordsActions, body)
+                    recordsEvents: recordsEvents, recordsChoices: recordsChoices, body)
             }
         }
     }

@@ -42,6 +42,11 @@ struct ModelStep {
         self.recordsEvent = recordsEvent
     }
 
+    /// The state reached, handed over without a copy (each copy of a state retains each of its arrays).
+    consuming func finalState() -> ModelState {
+        state
+    }
+
     /// Handles `item` at `time`.
     mutating func run(_ item: ModelItem, at time: Int64) {
         precondition(
