@@ -38,10 +38,10 @@ extension ModelStep {
         var call = ActiveCall(
             callIndex: index, callNumber: spec.callNumber, key: spec.key, phase: .reading,
             startedAtMicroseconds: state.nowMicroseconds, commandsSent: 0, pausesUsed: PausePointSet())
-        let steps = call.start()
+        let step = call.start()
         state[worker: spec.worker].call = call
         emit(.worker(spec.worker)) { .call(key: $0.keyNames[spec.key], call: spec.callNumber) }
-        works.insert(contentsOf: steps.map { Work.step(worker: spec.worker, $0) }, at: 0)
+        works.insert(.step(worker: spec.worker, step), at: 0)
     }
 
     /// The source changes; an invalidating writer then deletes the cached key (the next work).

@@ -4,19 +4,19 @@ import Trace
 // The worker's side: carrying out what the call asks (send, load, return), pauses, and fault decisions;
 // restating the simulator's `perform`, `carryOut`, `pauseIfDue` and `workerFault`.
 extension ModelStep {
-    /// Moves a worker's call on by one input and queues the steps it asks for, first.
+    /// Moves a worker's call on by one input and queues the step it asks for, first.
     mutating func advanceCall(
-        _ worker: Int, _ input: (inout ActiveCall, LeaseModel, Int64) -> [CallStep]
+        _ worker: Int, _ input: (inout ActiveCall, LeaseModel, Int64) -> CallStep
     ) {
         guard var call = state[worker: worker].call else {
             preconditionFailure("ModelStep: an input for w\(worker), which runs no call")
         }
         let before = call.phase
-        let steps = input(&call, model, state.nowMicroseconds)
+        let step = input(&call, model, state.nowMicroseconds)
         // An origin timer dropped without firing stays queued in the simulator until its instant.
         if case .loading(_, let timer?) = before, !call.phase.isLoading { ghost(at: timer) }
         state[worker: worker].call = call
-        works.insert(contentsOf: steps.map { Work.step(worker: worker, $0) }, at: 0)
+        works.insert(.step(worker: worker, step), at: 0)
     }
 
     /// Carries out one step of a worker's call.
