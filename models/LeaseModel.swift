@@ -140,15 +140,15 @@ public final class LeaseModel: Sendable {
         var base = ModelState(
             nowMicroseconds: 0,
             redis: ModelRedis(keyCount: scenario.keys.count),
-            sourceVersions: scenario.keys.map(\.sourceVersion),
+            sourceVersions: PackedList(scenario.keys.map(\.sourceVersion)),
             workers: Array(repeating: ModelWorker(), count: scenario.workerCount),
-            calls: Array(repeating: .due, count: calls.count),
-            writesDone: Array(repeating: false, count: writes.count),
-            faults: Array(repeating: .undecided, count: scenario.faults.count),
+            calls: PackedList(repeating: .due, count: calls.count),
+            writesDone: PackedList(repeating: false, count: writes.count),
+            faults: PackedList(repeating: .undecided, count: scenario.faults.count),
             loads: [],
             ghostHorizonMicroseconds: 0,
             continuation: [],
-            loadsStarted: Array(repeating: 0, count: scenario.keys.count))
+            loadsStarted: PackedList(repeating: 0, count: scenario.keys.count))
         for (index, key) in scenario.keys.enumerated() {
             if let cached = key.cachedVersion {
                 base.redis.cache[index] = ModelRedis.CacheEntry(

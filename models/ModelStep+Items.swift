@@ -41,7 +41,7 @@ extension ModelStep {
         let step = call.start()
         state[worker: spec.worker].call = call
         emit(.worker(spec.worker)) { .call(key: $0.keyNames[spec.key], call: spec.callNumber) }
-        works.insert(.step(worker: spec.worker, step), at: 0)
+        works.insertFirst(.step(worker: spec.worker, step))
     }
 
     /// The source changes; an invalidating writer then deletes the cached key (the next work).
@@ -207,9 +207,9 @@ extension ModelStep {
         state[worker: worker].pause = nil
         switch pause.held {
         case .send(let command):
-            works.insert(.step(worker: worker, .send(command)), at: 0)
+            works.insertFirst(.step(worker: worker, .send(command)))
         case .originAnswer(let version, let fails):
-            works.insert(.originAnswer(worker: worker, version: version, fails: fails), at: 0)
+            works.insertFirst(.originAnswer(worker: worker, version: version, fails: fails))
         }
     }
 }

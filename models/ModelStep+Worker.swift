@@ -16,7 +16,7 @@ extension ModelStep {
         // An origin timer dropped without firing stays queued in the simulator until its instant.
         if case .loading(_, let timer?) = before, !call.phase.isLoading { ghost(at: timer) }
         state[worker: worker].call = call
-        works.insert(.step(worker: worker, step), at: 0)
+        works.insertFirst(.step(worker: worker, step))
     }
 
     /// Carries out one step of a worker's call.
@@ -66,7 +66,7 @@ extension ModelStep {
             effect.returned = (worker, call.key, outcome)
             state.calls[call.callIndex] = .returned
             state[worker: worker].call = nil
-            works.insert(.startNextCall(worker: worker), at: 0)
+            works.insertFirst(.startNextCall(worker: worker))
         }
     }
 

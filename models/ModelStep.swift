@@ -33,7 +33,7 @@ struct ModelStep {
     private(set) var event: TraceEvent?
     var effect = StepEffect()
     /// The work left of the item, in order.
-    var works: [Work] = []
+    var works = PendingWorks()
 
     init(model: LeaseModel, state: ModelState, cursor: ChoiceCursor, recordsEvent: Bool = true) {
         self.model = model
@@ -54,7 +54,7 @@ struct ModelStep {
         state.nowMicroseconds = time
         switch item {
         case .continuation:
-            works = state.continuation
+            works = PendingWorks(state.continuation)
             state.continuation = []
         case .expire(let key, let lease):
             expire(key: key, lease: lease)
@@ -78,7 +78,7 @@ struct ModelStep {
             resume(worker)
         }
         drain()
-        state.continuation = works.isEmpty ? [] : works  // no spare buffer kept in the state
+        state.continuation = works.elements
         normalizeGhostHorizon()
         #if DEBUG
         model.checkInvariants(state)
