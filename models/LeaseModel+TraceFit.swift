@@ -47,7 +47,7 @@ extension LeaseModel {
     func successors(of states: [ModelState], making event: TraceEvent) -> [ModelState] {
         var next = DistinctStates()
         var expanded = DistinctStates()
-        var work = states
+        var work = StateStack(states)
         while let state = work.popLast() {
             guard expanded.insert(state) else { continue }
             let (time, items) = enabledItems(in: state)
@@ -82,7 +82,7 @@ extension LeaseModel {
     /// The states, and every state reachable from them by silent actions only.
     func silentClosure(of states: [ModelState]) -> [ModelState] {
         var result = DistinctStates()
-        var work = states
+        var work = StateStack(states)
         while let state = work.popLast() {
             guard result.insert(state) else { continue }
             forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, step in
@@ -95,22 +95,55 @@ extension LeaseModel {
 
 /// States kept once each, in the order first inserted, told apart by fingerprint.
 ///
-/// A replay mostly follows one state at a time, so the fingerprints (each an encoding of the whole state) are
-/// worked out only once a second state arrives.
+/// A replay mostly follows one state at a time, so the first state is held apart (no array to allocate) and
+/// the fingerprints (each an encoding of the whole state) are worked out only once a second state arrives.
 struct DistinctStates {
-    /// The states.
-    private(set) var states: [ModelState] = []
+    private var first: ModelState?
+    private var others: [ModelState] = []
     private var fingerprints = Set<UInt64>()
+
+    /// The states, in the order first inserted.
+    var states: [ModelState] {
+        guard let first else { return [] }
+        return [first] + others
+    }
 
     /// Inserts a state; returns whether it was new.
     mutating func insert(_ state: ModelState) -> Bool {
-        if states.isEmpty {
-            states.append(state)
+        guard let first else {
+            first = state
             return true
         }
-        if fingerprints.isEmpty { fingerprints.insert(states[0].fingerprint) }
+        if fingerprints.isEmpty { fingerprints.insert(first.fingerprint) }
         guard fingerprints.insert(state.fingerprint).inserted else { return false }
-        states.append(state)
+        others.append(state)
         return true
+    }
+}
+
+/// A stack of states to expand: the given states from the last, under whatever is pushed on top.
+///
+/// Why not `var work = states`: popping from a copy of the caller's array copied its buffer on every call.
+struct StateStack {
+    private let base: [ModelState]
+    private var remaining: Int
+    private var pushed: [ModelState] = []
+
+    init(_ states: [ModelState]) {
+        base = states
+        remaining = states.count
+    }
+
+    /// Adds a state on top.
+    mutating func append(_ state: ModelState) {
+        pushed.append(state)
+    }
+
+    /// Takes the top state.
+    mutating func popLast() -> ModelState? {
+        if let state = pushed.popLast() { return state }
+        guard remaining > 0 else { return nil }
+        remaining -= 1
+        return base[remaining]
     }
 }
