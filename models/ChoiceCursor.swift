@@ -9,27 +9,29 @@ import Trace
 struct ChoiceCursor {
     private enum Source {
         /// Take these option indices, then the first option at every further point.
-        case indices([Int])
+        case indices(ChoicePoints)
         /// Take these recorded choices, by value; a different identity means the replay drifted.
         case recorded([ModelChoice])
     }
 
     private let source: Source
-    /// The option index taken at each choice point so far.
-    private(set) var taken: [Int] = []
-    /// How many options each choice point had.
-    private(set) var optionCounts: [Int] = []
-    /// The choices made, by identity and value.
+    /// The option index taken, and how many options there were, at each choice point so far.
+    private(set) var points = ChoicePoints()
+    /// Whether ``choices`` is kept: an action needs it, the explorer's successors do not.
+    private let recordsChoices: Bool
+    /// The choices made, by identity and value (empty unless ``recordsChoices``).
     private(set) var choices: [ModelChoice] = []
 
-    /// A script that takes these option indices first.
-    init(indices: [Int]) {
+    /// A script that takes these option indices first; it keeps the choices made when `recordsChoices`.
+    init(indices: ChoicePoints, recordsChoices: Bool = true) {
         source = .indices(indices)
+        self.recordsChoices = recordsChoices
     }
 
     /// A script that replays an action's choices.
     init(recorded: [ModelChoice]) {
         source = .recorded(recorded)
+        recordsChoices = true
     }
 
     /// A delay for `identity`, one of `options`.
@@ -39,27 +41,27 @@ struct ChoiceCursor {
             guard case .delay(let recordedChoice, let window) = recorded, recordedChoice == choice else { return nil }
             return options.firstIndex(of: window)
         }
-        choices.append(.delay(choice, options[index]))
+        if recordsChoices { choices.append(.delay(choice, options[index])) }
         return options[index]
     }
 
     /// Whether a `maybe` fault happens: it does first, then not.
     mutating func happens(_ fault: FaultChoice) -> Bool {
-        let options = [true, false]
         let picked = pick(count: 2) { recorded in
             guard case .fault(let recordedFault, let happens) = recorded, recordedFault == fault else { return nil }
-            return options.firstIndex(of: happens)
+            return happens ? 0 : 1
         }
-        choices.append(.fault(fault, happens: options[picked]))
-        return options[picked]
+        let happens = picked == 0
+        if recordsChoices { choices.append(.fault(fault, happens: happens)) }
+        return happens
     }
 
     private mutating func pick(count: Int, matching: (ModelChoice) -> Int?) -> Int {
-        let position = taken.count
+        let position = points.count
         let index: Int
         switch source {
         case .indices(let indices):
-            index = position < indices.count ? indices[position] : 0
+            index = position < indices.count ? indices.taken(at: position) : 0
         case .recorded(let recorded):
             precondition(position < recorded.count, "ChoiceCursor: the replayed action made fewer choices")
             guard let found = matching(recorded[position]) else {
@@ -68,8 +70,7 @@ struct ChoiceCursor {
             index = found
         }
         precondition(index < count, "ChoiceCursor: option \(index) of \(count)")
-        taken.append(index)
-        optionCounts.append(count)
+        points.append(taken: index, of: count)
         return index
     }
 
@@ -77,7 +78,61 @@ struct ChoiceCursor {
     var isExhausted: Bool {
         switch source {
         case .indices: return true
-        case .recorded(let recorded): return taken.count == recorded.count
+        case .recorded(let recorded): return points.count == recorded.count
         }
+    }
+}
+
+/// The choice points of one run of a step: at each, the option index taken and how many options there were.
+///
+/// The first eight points live inline, a byte each in two words, the rest in arrays: an action makes one or two
+/// choices, and two arrays per step were a tenth of the explorer's allocations. Option counts are at most
+/// ``ScenarioLimits/maximumExploreValues`` (or two, for a `maybe` fault), so a byte holds them.
+struct ChoicePoints {
+    private var inlineTaken: UInt64 = 0
+    private var inlineCounts: UInt64 = 0
+    private var overflowTaken: [Int] = []
+    private var overflowCounts: [Int] = []
+    /// How many points.
+    private(set) var count = 0
+
+    private static let inlineCapacity = 8
+
+    /// The option index taken at `position`.
+    func taken(at position: Int) -> Int {
+        position < Self.inlineCapacity
+            ? Int(truncatingIfNeeded: inlineTaken >> UInt64(position * 8)) & 0xFF
+            : overflowTaken[position - Self.inlineCapacity]
+    }
+
+    /// How many options the point at `position` had.
+    func optionCount(at position: Int) -> Int {
+        position < Self.inlineCapacity
+            ? Int(truncatingIfNeeded: inlineCounts >> UInt64(position * 8)) & 0xFF
+            : overflowCounts[position - Self.inlineCapacity]
+    }
+
+    /// Adds a point.
+    mutating func append(taken: Int, of optionCount: Int) {
+        if count < Self.inlineCapacity {
+            precondition(optionCount <= 0xFF, "ChoicePoints: \(optionCount) options at one point")
+            inlineTaken |= UInt64(taken) << UInt64(count * 8)
+            inlineCounts |= UInt64(optionCount) << UInt64(count * 8)
+        } else {
+            overflowTaken.append(taken)
+            overflowCounts.append(optionCount)
+        }
+        count += 1
+    }
+
+    /// The first `length` points with the last one's option replaced by `option`: the prefix that makes a run
+    /// take `option` there and the first option at every later point.
+    func prefix(_ length: Int, then option: Int) -> ChoicePoints {
+        var result = ChoicePoints()
+        for position in 0..<(length - 1) {
+            result.append(taken: taken(at: position), of: optionCount(at: position))
+        }
+        result.append(taken: option, of: optionCount(at: length - 1))
+        return result
     }
 }

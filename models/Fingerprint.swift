@@ -11,6 +11,7 @@ public struct Fingerprint: Sendable {
     public init() {}
 
     /// Folds in one word.
+    @inline(__always)
     public mutating func combine(_ word: UInt64) {
         value = Self.mix((value &+ 0x9E37_79B9_7F4A_7C15) ^ word)
         count &+= 1
@@ -47,6 +48,7 @@ protocol WordSink {
 }
 
 extension Fingerprint: WordSink {
+    @inline(__always)
     mutating func append(_ word: UInt64) { combine(word) }
 }
 
@@ -57,9 +59,13 @@ struct WordArray: WordSink {
 }
 
 extension WordSink {
+    @inline(__always)
     mutating func append(_ value: Int) { append(UInt64(bitPattern: Int64(value))) }
+    @inline(__always)
     mutating func append(_ value: Int64) { append(UInt64(bitPattern: value)) }
+    @inline(__always)
     mutating func append(_ value: Bool) { append(value ? 1 as UInt64 : 0) }
+    @inline(__always)
     mutating func append(_ window: TimeWindow) {
         append(window.earliestMicroseconds)
         append(window.latestMicroseconds)

@@ -105,7 +105,8 @@ private struct Earliest {
     mutating func offer(_ item: ModelItem, at instant: Int64) {
         if instant < time {
             time = instant
-            items = [item]
+            items.removeAll(keepingCapacity: true)  // one buffer for the whole scan, not one per earlier instant
+            items.append(item)
         } else if instant == time {
             items.append(item)
         }

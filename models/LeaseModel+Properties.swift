@@ -25,11 +25,9 @@ extension LeaseModel {
         return observation
     }
 
-    /// What the transition `from` → `successor` shows.
-    func observe(from state: ModelState, _ successor: Successor) -> Observation {
+    /// What the transition `from` → `after` shows, with what its action did.
+    func observe(from state: ModelState, to after: ModelState, effect: StepEffect) -> Observation {
         var observation = Observation()
-        let effect = successor.effect
-        let after = successor.state
         // no-stale-overwrite: no store replaces a cached version with an older one.
         if let stored = effect.stored, let previous = stored.previous, previous > stored.version {
             observation.violate(.noStaleOverwrite)

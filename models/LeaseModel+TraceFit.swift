@@ -28,7 +28,8 @@ extension LeaseModel {
         }
         guard complete else { return .fits }
         let ends = silentClosure(of: states)
-        if ends.contains(where: { successors(of: $0).isEmpty }) { return .fits }
+        // A state has no transitions exactly when it has no enabled items: each item makes at least one.
+        if ends.contains(where: { enabledItems(in: $0).items.isEmpty }) { return .fits }
         var pending: [TraceEvent] = []
         for state in ends {
             for successor in successors(of: state) {
@@ -40,23 +41,30 @@ extension LeaseModel {
 
     /// The states `event` leads to from `states`, silent actions before it taken as needed, deduplicated.
     ///
-    /// The silent closure and the event's successors in one walk: each state's successors are computed once.
+    /// The silent closure and the event's successors in one walk: each state's successors are computed once,
+    /// and their trace events are built only when the enabled items are due at the event's instant (an action
+    /// makes its event at the instant it is taken, so no other can match).
     func successors(of states: [ModelState], making event: TraceEvent) -> [ModelState] {
-        var next: [ModelState] = []
-        var nextSeen = Set<UInt64>()
-        var seen = Set<UInt64>()
-        var work = states
+        var next = DistinctStates()
+        var expanded = DistinctStates()
+        var work = StateStack(states)
         while let state = work.popLast() {
-            guard seen.insert(state.fingerprint).inserted else { continue }
-            for successor in successors(of: state) {
-                guard let made = successor.action.event else {
-                    work.append(successor.state)
-                    continue
+            guard expanded.insert(state) else { continue }
+            let (time, items) = enabledItems(in: state)
+            let eventDue = time == event.timeMicroseconds
+            for item in items {
+                expand(
+                    state, item, at: time, prefix: ChoicePoints(), recordsEvents: eventDue, recordsChoices: false
+                ) { _, _, step in
+                    if !step.madeEvent {
+                        work.append(step.finalState())
+                    } else if eventDue && step.event == event {
+                        _ = next.insert(step.finalState())
+                    }
                 }
-                if made == event, nextSeen.insert(successor.state.fingerprint).inserted { next.append(successor.state) }
             }
         }
-        return next
+        return next.states
     }
 
     /// The events the model allows after `states` (silent actions taken as needed), deduplicated, in the model's
@@ -73,16 +81,69 @@ extension LeaseModel {
 
     /// The states, and every state reachable from them by silent actions only.
     func silentClosure(of states: [ModelState]) -> [ModelState] {
-        var seen = Set<UInt64>()
-        var result: [ModelState] = []
-        var work = states
+        var result = DistinctStates()
+        var work = StateStack(states)
         while let state = work.popLast() {
-            guard seen.insert(state.fingerprint).inserted else { continue }
-            result.append(state)
-            for successor in successors(of: state) where successor.action.event == nil {
-                work.append(successor.state)
+            guard result.insert(state) else { continue }
+            forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, step in
+                if !step.madeEvent { work.append(step.finalState()) }
             }
         }
-        return result
+        return result.states
+    }
+}
+
+/// States kept once each, in the order first inserted, told apart by fingerprint.
+///
+/// A replay mostly follows one state at a time, so the first state is held apart (no array to allocate) and
+/// the fingerprints (each an encoding of the whole state) are worked out only once a second state arrives.
+struct DistinctStates {
+    private var first: ModelState?
+    private var others: [ModelState] = []
+    private var fingerprints = Set<UInt64>()
+
+    /// The states, in the order first inserted.
+    var states: [ModelState] {
+        guard let first else { return [] }
+        return [first] + others
+    }
+
+    /// Inserts a state; returns whether it was new.
+    mutating func insert(_ state: ModelState) -> Bool {
+        guard let first else {
+            first = state
+            return true
+        }
+        if fingerprints.isEmpty { fingerprints.insert(first.fingerprint) }
+        guard fingerprints.insert(state.fingerprint).inserted else { return false }
+        others.append(state)
+        return true
+    }
+}
+
+/// A stack of states to expand: the given states from the last, under whatever is pushed on top.
+///
+/// Why not `var work = states`: popping from a copy of the caller's array copied its buffer on every call.
+struct StateStack {
+    private let base: [ModelState]
+    private var remaining: Int
+    private var pushed: [ModelState] = []
+
+    init(_ states: [ModelState]) {
+        base = states
+        remaining = states.count
+    }
+
+    /// Adds a state on top.
+    mutating func append(_ state: ModelState) {
+        pushed.append(state)
+    }
+
+    /// Takes the top state.
+    mutating func popLast() -> ModelState? {
+        if let state = pushed.popLast() { return state }
+        guard remaining > 0 else { return nil }
+        remaining -= 1
+        return base[remaining]
     }
 }

@@ -34,7 +34,8 @@ extension LeaseModel {
                 guard seen.insert(key(path)).inserted else { continue }
                 result.append(path)
                 for successor in successors(of: path.state) where successor.action.event == nil {
-                    work.append(Path(state: successor.state, seen: path.seen.merged(observe(from: path.state, successor))))
+                    let seen = observe(from: path.state, to: successor.state, effect: successor.effect)
+                    work.append(Path(state: successor.state, seen: path.seen.merged(seen)))
                 }
             }
             return result
@@ -45,7 +46,8 @@ extension LeaseModel {
             var seen = Set<[UInt64]>()
             for path in closure(paths) {
                 for successor in successors(of: path.state) where successor.action.event == event {
-                    let moved = Path(state: successor.state, seen: path.seen.merged(observe(from: path.state, successor)))
+                    let observed = observe(from: path.state, to: successor.state, effect: successor.effect)
+                    let moved = Path(state: successor.state, seen: path.seen.merged(observed))
                     if seen.insert(key(moved)).inserted { next.append(moved) }
                 }
             }

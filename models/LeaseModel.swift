@@ -140,15 +140,15 @@ public final class LeaseModel: Sendable {
         var base = ModelState(
             nowMicroseconds: 0,
             redis: ModelRedis(keyCount: scenario.keys.count),
-            sourceVersions: scenario.keys.map(\.sourceVersion),
+            sourceVersions: PackedList(scenario.keys.map(\.sourceVersion)),
             workers: Array(repeating: ModelWorker(), count: scenario.workerCount),
-            calls: Array(repeating: .due, count: calls.count),
-            writesDone: Array(repeating: false, count: writes.count),
-            faults: Array(repeating: .undecided, count: scenario.faults.count),
+            calls: PackedList(repeating: .due, count: calls.count),
+            writesDone: PackedList(repeating: false, count: writes.count),
+            faults: PackedList(repeating: .undecided, count: scenario.faults.count),
             loads: [],
             ghostHorizonMicroseconds: 0,
             continuation: [],
-            loadsStarted: Array(repeating: 0, count: scenario.keys.count))
+            loadsStarted: PackedList(repeating: 0, count: scenario.keys.count))
         for (index, key) in scenario.keys.enumerated() {
             if let cached = key.cachedVersion {
                 base.redis.cache[index] = ModelRedis.CacheEntry(
@@ -210,31 +210,52 @@ public final class LeaseModel: Sendable {
 
     /// Every transition out of `state`, in ``actions(in:)``'s order.
     func successors(of state: ModelState) -> [Successor] {
-        let (time, items) = enabledItems(in: state)
         var result: [Successor] = []
-        for item in items {
-            expand(state, item, at: time, prefix: [], into: &result)
+        forEachTransition(from: state, recordsEvents: true, recordsChoices: true) { item, time, step in
+            result.append(Successor(
+                action: ModelAction(
+                    item: item, identity: eventIdentity(of: item, in: state), timeMicroseconds: time,
+                    choices: step.cursor.choices, event: step.event),
+                state: step.state, effect: step.effect))
         }
         return result
     }
 
+    /// Every transition out of `state`, in ``actions(in:)``'s order, each handed to `body` as the step that made
+    /// it: its item, instant, state and effect, whether it made an event, and the event and the choices when asked.
+    ///
+    /// The explorer's way in, and the trace replay's: the explorer needs each successor's state and effect and
+    /// the transition's index, the replay the events, and neither the whole action, whose trace event and choices
+    /// were a fifth of the explorer's time to build.
+    func forEachTransition(
+        from state: ModelState, recordsEvents: Bool, recordsChoices: Bool,
+        _ body: (ModelItem, Int64, consuming ModelStep) -> Void
+    ) {
+        let (time, items) = enabledItems(in: state)
+        for item in items {
+            expand(
+                state, item, at: time, prefix: ChoicePoints(), recordsEvents: recordsEvents,
+                recordsChoices: recordsChoices, body)
+        }
+    }
+
     /// Runs one item with the choice indices `prefix` (then first options), then every other option of each
     /// new choice point, depth first: all of the item's choice combinations, in lexicographic order.
-    private func expand(
-        _ state: ModelState, _ item: ModelItem, at time: Int64, prefix: [Int], into result: inout [Successor]
+    func expand(
+        _ state: ModelState, _ item: ModelItem, at time: Int64, prefix: ChoicePoints, recordsEvents: Bool,
+        recordsChoices: Bool, _ body: (ModelItem, Int64, consuming ModelStep) -> Void
     ) {
-        var step = ModelStep(model: self, state: state, cursor: ChoiceCursor(indices: prefix))
+        var step = ModelStep(
+            model: self, state: state, cursor: ChoiceCursor(indices: prefix, recordsChoices: recordsChoices),
+            recordsEvent: recordsEvents)
         step.run(item, at: time)
-        let taken = step.cursor.taken
-        let counts = step.cursor.optionCounts
-        result.append(Successor(
-            action: ModelAction(
-                item: item, identity: eventIdentity(of: item, in: state), timeMicroseconds: time,
-                choices: step.cursor.choices, event: step.event),
-            state: step.state, effect: step.effect))
-        for position in (prefix.count..<taken.count).reversed() where counts[position] > 1 {
-            for option in 1..<counts[position] {
-                expand(state, item, at: time, prefix: Array(taken[..<position]) + [option], into: &result)
+        let points = step.cursor.points
+        body(item, time, consume step)
+        for position in (prefix.count..<points.count).reversed() where points.optionCount(at: position) > 1 {
+            for option in 1..<points.optionCount(at: position) {
+                expand(
+                    state, item, at: time, prefix: points.prefix(position + 1, then: option),
+                    recordsEvents: recordsEvents, recordsChoices: recordsChoices, body)
             }
         }
     }

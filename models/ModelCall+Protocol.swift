@@ -13,25 +13,28 @@ import Trace
 // then serves stale.
 
 extension ActiveCall {
+    // Each input asks for exactly one next step (a send, the load, the return), so the answer is one step, not
+    // a list: a list was an allocation per reply in the explorer.
+
     /// The call starts: read the cached value.
-    mutating func start() -> [CallStep] {
+    mutating func start() -> CallStep {
         phase = .reading
-        return [.send(.readCache(key: key))]
+        return .send(.readCache(key: key))
     }
 
     /// The reply to the call's outstanding command arrived.
     mutating func receive(_ reply: ModelReply, worker: Int, variant: ProtocolVariant, nowMicroseconds: Int64)
-        -> [CallStep]
+        -> CallStep
     {
         switch (phase, reply) {
         case (.reading, .value(let existing)):
             switch variant.lock {
             case .none:
                 phase = .evicting(existing: existing)
-                return [.send(.deleteCache(key: key))]
+                return .send(.deleteCache(key: key))
             case .lease:
                 phase = .acquiring(existing: existing)
-                return [.send(.acquire(key: key, token: token(worker: worker)))]
+                return .send(.acquire(key: key, token: token(worker: worker)))
             }
         case (.reading, .null):
             return finish(.miss)
@@ -55,7 +58,7 @@ extension ActiveCall {
                 return finish(pending)
             case (.getThenDelete, .token(let holder)) where holder == token(worker: worker):
                 phase = .releaseDeleting(pending: pending)
-                return [.send(.deleteLease(key: key))]
+                return .send(.deleteLease(key: key))
             case (.getThenDelete, .token), (.getThenDelete, .null):
                 return finish(pending)
             case (.compareAndDelete, _), (.delete, _), (.getThenDelete, _):
@@ -72,7 +75,7 @@ extension ActiveCall {
     }
 
     /// The outstanding command failed: a command timeout or a lost connection.
-    mutating func fail(_ reason: ErrorReason, worker: Int, variant: ProtocolVariant) -> [CallStep] {
+    mutating func fail(_ reason: ErrorReason, worker: Int, variant: ProtocolVariant) -> CallStep {
         switch phase {
         case .reading, .evicting, .acquiring, .releasing, .releaseDeleting:
             // Outside the try (read, evict, acquire) or inside the finally (release): the error ends the call.
@@ -86,7 +89,7 @@ extension ActiveCall {
     }
 
     /// The origin answered: `version`, or a failure when nil. Only called while loading.
-    mutating func originAnswered(version: Int?, worker: Int, variant: ProtocolVariant) -> [CallStep] {
+    mutating func originAnswered(version: Int?, worker: Int, variant: ProtocolVariant) -> CallStep {
         guard case .loading(let existing, _) = phase else {
             preconditionFailure("ActiveCall: an origin answer in phase \(phase)")
         }
@@ -96,14 +99,14 @@ extension ActiveCall {
         phase = .writing(fresh: version)
         switch variant.write {
         case .plain:
-            return [.send(.store(key: key, version: version))]
+            return .send(.store(key: key, version: version))
         case .fenced:
-            return [.send(.fencedStore(key: key, version: version, token: token(worker: worker)))]
+            return .send(.fencedStore(key: key, version: version, token: token(worker: worker)))
         }
     }
 
     /// The origin timeout fired while loading: stop waiting (the origin goes on), release, serve stale.
-    mutating func originTimedOut(worker: Int, variant: ProtocolVariant) -> [CallStep] {
+    mutating func originTimedOut(worker: Int, variant: ProtocolVariant) -> CallStep {
         guard case .loading(let existing, _?) = phase else {
             preconditionFailure("ActiveCall: an origin timeout in phase \(phase)")
         }
@@ -112,29 +115,29 @@ extension ActiveCall {
 
     // MARK: - Steps
 
-    private mutating func startLoad(existing: Int, variant: ProtocolVariant, nowMicroseconds: Int64) -> [CallStep] {
+    private mutating func startLoad(existing: Int, variant: ProtocolVariant, nowMicroseconds: Int64) -> CallStep {
         phase = .loading(
             existing: existing, originTimerMicroseconds: variant.originTimeoutMicroseconds.map { nowMicroseconds + $0 })
-        return [.startLoad]
+        return .startLoad
     }
 
     /// The `finally`: release the lease if the variant takes one, then end with `pending`.
-    private mutating func release(pending: ModelOutcome, worker: Int, variant: ProtocolVariant) -> [CallStep] {
+    private mutating func release(pending: ModelOutcome, worker: Int, variant: ProtocolVariant) -> CallStep {
         switch variant.lock {
         case .none:
             return finish(pending)
         case .lease:
             phase = .releasing(pending: pending)
             switch variant.release {
-            case .compareAndDelete: return [.send(.releaseScript(key: key, token: token(worker: worker)))]
-            case .getThenDelete: return [.send(.readLease(key: key))]
-            case .delete: return [.send(.deleteLease(key: key))]
+            case .compareAndDelete: return .send(.releaseScript(key: key, token: token(worker: worker)))
+            case .getThenDelete: return .send(.readLease(key: key))
+            case .delete: return .send(.deleteLease(key: key))
             }
         }
     }
 
-    private mutating func finish(_ outcome: ModelOutcome) -> [CallStep] {
+    private mutating func finish(_ outcome: ModelOutcome) -> CallStep {
         phase = .finished(outcome)
-        return [.finish(outcome)]
+        return .finish(outcome)
     }
 }

@@ -60,13 +60,13 @@ struct DelayOptions: Hashable, Sendable {
 
     /// The options of a network delay (a request, a reply, a restart notice).
     func network(_ choice: DelayChoice) -> [TimeWindow] {
-        if let value = drawn[choice] { return [TimeWindow(microseconds: value)] }
+        if !drawn.isEmpty, let value = drawn[choice] { return [TimeWindow(microseconds: value)] }
         return network
     }
 
     /// The options of a ranged origin latency.
     func origin(_ choice: DelayChoice) -> [TimeWindow] {
-        if let value = drawn[choice] { return [TimeWindow(microseconds: value)] }
+        if !drawn.isEmpty, let value = drawn[choice] { return [TimeWindow(microseconds: value)] }
         return origin
     }
 
@@ -75,7 +75,7 @@ struct DelayOptions: Hashable, Sendable {
     /// simulator draws a pause's length from its fault's range, so an explored length outside it would make
     /// model paths no replay can follow).
     func pauses(_ range: LatencyRange, _ choice: DelayChoice) -> [TimeWindow] {
-        if let value = drawn[choice], range.contains(value) { return [TimeWindow(microseconds: value)] }
+        if !drawn.isEmpty, let value = drawn[choice], range.contains(value) { return [TimeWindow(microseconds: value)] }
         return Self.options(pauseValues, in: range)
     }
 }

@@ -30,14 +30,13 @@ public struct ModelFigures: Hashable, Sendable {
     }
 
     /// Takes in one transition.
-    mutating func record(from state: ModelState, _ successor: LeaseModel.Successor, model: LeaseModel) {
-        let after = successor.state
+    mutating func record(from state: ModelState, to after: ModelState, effect: StepEffect, model: LeaseModel) {
         for key in originLoads.indices {
             originLoads[key].mostInOneRun = max(originLoads[key].mostInOneRun, after.loadsStarted[key])
             let atOnce = after.loads.reduce(0) { $0 + ($1.key == key ? 1 : 0) }
             originLoads[key].mostAtOnce = max(originLoads[key].mostAtOnce, atOnce)
         }
-        if let returned = successor.effect.returned, let served = returned.outcome.servedVersion,
+        if let returned = effect.returned, let served = returned.outcome.servedVersion,
             served < after.sourceVersions[returned.key]
         {
             // The write that first made `served` stale: the earliest done write of the key with a newer version.

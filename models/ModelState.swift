@@ -5,22 +5,23 @@ import Trace
 ///
 /// Everything is indexed by position (keys by their index in `keys:`, calls by their index in `calls:`, workers
 /// by number) and held in arrays, so that equal states are equal field for field and the canonical encoding
-/// (``encode(into:)``) and fingerprint never depend on hash order.
+/// (``encode(into:)``) and fingerprint never depend on hash order. The fixed-length lists of small values are
+/// ``PackedList``s, held in the state itself for small scenarios, as the explorer copies a state per successor.
 public struct ModelState: Hashable, Sendable {
     /// The current instant, in virtual microseconds.
     public internal(set) var nowMicroseconds: Int64
     /// Redis.
     var redis: ModelRedis
     /// The source's version of each key.
-    var sourceVersions: [Int]
+    var sourceVersions: PackedList<Int>
     /// The workers; worker `n` is at index `n - 1`.
     var workers: [ModelWorker]
     /// Each scenario call's progress.
-    var calls: [CallStatus]
+    var calls: PackedList<CallStatus>
     /// Which scenario writes have happened (same-instant writes may happen in any order).
-    var writesDone: [Bool]
+    var writesDone: PackedList<Bool>
     /// Each scenario fault's decision: `maybe` faults are decided when first reached (restarts at the start).
-    var faults: [FaultDecision]
+    var faults: PackedList<FaultDecision>
     /// Loads still running at the origin, sorted by worker then call, whether or not their caller still waits.
     var loads: [OriginLoad]
     /// The latest instant of a message or timer that the simulator still has queued but that will do nothing
@@ -35,7 +36,7 @@ public struct ModelState: Hashable, Sendable {
     /// next, as the simulator handles an item without interruption. Empty otherwise.
     var continuation: [Work]
     /// Origin loads started per key in this run (for the figures).
-    var loadsStarted: [Int]
+    var loadsStarted: PackedList<Int>
 
     // MARK: - Reading a state
 
@@ -60,10 +61,11 @@ public struct ModelState: Hashable, Sendable {
             && !faults.contains(.restartPending)
     }
 
-    /// The worker with this number (from 1).
+    /// The worker with this number (from 1). Changed in place (`_modify`): a get-then-set copied the worker,
+    /// and with it retained its queue, on every change the step made.
     subscript(worker worker: Int) -> ModelWorker {
         get { workers[worker - 1] }
-        set { workers[worker - 1] = newValue }
+        _modify { yield &workers[worker - 1] }
     }
 }
 

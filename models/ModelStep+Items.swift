@@ -8,11 +8,11 @@ extension ModelStep {
             guard let entry = state.redis.leases[key] else { preconditionFailure("ModelStep: no lease of key \(key)") }
             effect.leaseExpired = (key, entry.token)
             state.redis.leases[key] = nil
-            emit(.server, .expire(key: model.leaseKeyNames[key]))
+            emit(.server) { .expire(key: $0.leaseKeyNames[key]) }
         } else {
             precondition(state.redis.cache[key] != nil, "ModelStep: no cached value of key \(key) to expire")
             state.redis.cache[key] = nil
-            emit(.server, .expire(key: model.keyNames[key]))
+            emit(.server) { .expire(key: $0.keyNames[key]) }
         }
     }
 
@@ -38,10 +38,10 @@ extension ModelStep {
         var call = ActiveCall(
             callIndex: index, callNumber: spec.callNumber, key: spec.key, phase: .reading,
             startedAtMicroseconds: state.nowMicroseconds, commandsSent: 0, pausesUsed: PausePointSet())
-        let steps = call.start()
+        let step = call.start()
         state[worker: spec.worker].call = call
-        emit(.worker(spec.worker), .call(key: model.keyNames[spec.key], call: spec.callNumber))
-        works.insert(contentsOf: steps.map { Work.step(worker: spec.worker, $0) }, at: 0)
+        emit(.worker(spec.worker)) { .call(key: $0.keyNames[spec.key], call: spec.callNumber) }
+        works.insertFirst(.step(worker: spec.worker, step))
     }
 
     /// The source changes; an invalidating writer then deletes the cached key (the next work).
@@ -50,7 +50,7 @@ extension ModelStep {
         let write = model.writes[index]
         state.writesDone[index] = true
         state.sourceVersions[write.key] = write.version
-        emit(write.writer, .write(key: model.keyNames[write.key], version: write.version))
+        emit(write.writer) { .write(key: $0.keyNames[write.key], version: write.version) }
         if write.invalidate {
             works.append(.invalidate(write: index))
         }
@@ -60,7 +60,7 @@ extension ModelStep {
     /// delay later; whatever was in flight on the old connection, and its armed timeout, become ghosts.
     mutating func restart(fault index: Int) {
         precondition(state.faults[index] == .restartPending, "ModelStep: restart \(index) is \(state.faults[index])")
-        emit(.server, .restart)
+        emit(.server) { _ in .restart }
         state.faults[index] = .restartDone
         state.redis.restart()
         for number in 1...state.workers.count {
@@ -89,7 +89,7 @@ extension ModelStep {
         let reply = execute(command)
         noteEffect(
             of: command, reply: reply, previousCache: previousCache, previousLease: previousLease, worker: worker)
-        emit(.worker(worker), .exec(model.traceCommand(command), model.traceReply(reply)))
+        emit(.worker(worker)) { .exec($0.traceCommand(command), $0.traceReply(reply)) }
 
         let step = command.faultStep
         if let step, workerFault(worker, call: call.callNumber, matching: { kind in
@@ -151,7 +151,7 @@ extension ModelStep {
                 call.receive(reply, worker: worker, variant: model.variant, nowMicroseconds: now)
             }
         case .connectionLost, .restartNotice:
-            emit(.worker(worker), .connectionLost(model.traceCommand(outstanding.command)))
+            emit(.worker(worker)) { .connectionLost($0.traceCommand(outstanding.command)) }
             state[worker: worker].outstanding = nil
             advanceCall(worker) { call, model, _ in call.fail(.connectionLost, worker: worker, variant: model.variant) }
         case .request, .lost:
@@ -164,7 +164,7 @@ extension ModelStep {
         guard let outstanding = state[worker: worker].outstanding, outstanding.timeoutArmed else {
             preconditionFailure("ModelStep: w\(worker) has no armed command timeout")
         }
-        emit(.worker(worker), .commandTimeout(model.traceCommand(outstanding.command)))
+        emit(.worker(worker)) { .commandTimeout($0.traceCommand(outstanding.command)) }
         if let arrival = outstanding.message.arrival { ghost(at: arrival.latestMicroseconds) }
         state[worker: worker].outstanding = nil
         advanceCall(worker) { call, model, _ in call.fail(.commandTimeout, worker: worker, variant: model.variant) }
@@ -177,9 +177,11 @@ extension ModelStep {
             preconditionFailure("ModelStep: no load of w\(worker).\(callNumber) at the origin")
         }
         let load = state.loads.remove(at: index)
-        let keyName = model.keyNames[load.key]
-        emit(.worker(worker), load.fails
-            ? .loadFail(key: keyName, reason: "origin-error") : .loadEnd(key: keyName, version: load.version))
+        emit(.worker(worker)) { model in
+            load.fails
+                ? .loadFail(key: model.keyNames[load.key], reason: "origin-error")
+                : .loadEnd(key: model.keyNames[load.key], version: load.version)
+        }
         guard let call = state[worker: worker].call, call.callNumber == callNumber, call.phase.isLoading else {
             return  // the caller gave up (origin timeout) or moved on: the answer is dropped
         }
@@ -192,7 +194,7 @@ extension ModelStep {
         guard let call = state[worker: worker].call, case .loading(_, _?) = call.phase else {
             preconditionFailure("ModelStep: w\(worker) has no origin timer armed")
         }
-        emit(.worker(worker), .originTimeout(key: model.keyNames[call.key]))
+        emit(.worker(worker)) { .originTimeout(key: $0.keyNames[call.key]) }
         advanceCall(worker) { call, model, _ in call.originTimedOut(worker: worker, variant: model.variant) }
     }
 
@@ -201,13 +203,13 @@ extension ModelStep {
         guard let pause = state[worker: worker].pause else {
             preconditionFailure("ModelStep: w\(worker) resumes but is not paused")
         }
-        emit(.worker(worker), .resume(pause.point))
+        emit(.worker(worker)) { _ in .resume(pause.point) }
         state[worker: worker].pause = nil
         switch pause.held {
         case .send(let command):
-            works.insert(.step(worker: worker, .send(command)), at: 0)
+            works.insertFirst(.step(worker: worker, .send(command)))
         case .originAnswer(let version, let fails):
-            works.insert(.originAnswer(worker: worker, version: version, fails: fails), at: 0)
+            works.insertFirst(.originAnswer(worker: worker, version: version, fails: fails))
         }
     }
 }

@@ -4,19 +4,19 @@ import Trace
 // The worker's side: carrying out what the call asks (send, load, return), pauses, and fault decisions;
 // restating the simulator's `perform`, `carryOut`, `pauseIfDue` and `workerFault`.
 extension ModelStep {
-    /// Moves a worker's call on by one input and queues the steps it asks for, first.
+    /// Moves a worker's call on by one input and queues the step it asks for, first.
     mutating func advanceCall(
-        _ worker: Int, _ input: (inout ActiveCall, LeaseModel, Int64) -> [CallStep]
+        _ worker: Int, _ input: (inout ActiveCall, LeaseModel, Int64) -> CallStep
     ) {
         guard var call = state[worker: worker].call else {
             preconditionFailure("ModelStep: an input for w\(worker), which runs no call")
         }
         let before = call.phase
-        let steps = input(&call, model, state.nowMicroseconds)
+        let step = input(&call, model, state.nowMicroseconds)
         // An origin timer dropped without firing stays queued in the simulator until its instant.
         if case .loading(_, let timer?) = before, !call.phase.isLoading { ghost(at: timer) }
         state[worker: worker].call = call
-        works.insert(contentsOf: steps.map { Work.step(worker: worker, $0) }, at: 0)
+        works.insertFirst(.step(worker: worker, step))
     }
 
     /// Carries out one step of a worker's call.
@@ -42,7 +42,7 @@ extension ModelStep {
 
         case .startLoad:
             let version = state.sourceVersions[call.key]
-            emit(.worker(worker), .loadStart(key: model.keyNames[call.key], version: version))
+            emit(.worker(worker)) { .loadStart(key: $0.keyNames[call.key], version: version) }
             let override = model.scenario.origin.override(worker: worker, callNumber: call.callNumber)
             let latency: TimeWindow
             if let fixed = override?.latencyMicroseconds {
@@ -62,11 +62,11 @@ extension ModelStep {
             precondition(
                 state[worker: worker].outstanding == nil && state[worker: worker].pause == nil,
                 "ModelStep: w\(worker) returns while waiting or paused")
-            emit(.worker(worker), .return(outcome.outcome))
+            emit(.worker(worker)) { _ in .return(outcome.outcome) }
             effect.returned = (worker, call.key, outcome)
             state.calls[call.callIndex] = .returned
             state[worker: worker].call = nil
-            works.insert(.startNextCall(worker: worker), at: 0)
+            works.insertFirst(.startNextCall(worker: worker))
         }
     }
 
@@ -97,7 +97,7 @@ extension ModelStep {
         let length = cursor.delay(choice, among: model.delays.pauses(duration, choice))
         state[worker: worker].pause = WorkerPause(
             point: point, resume: state.nowMicroseconds + length, held: held)
-        emit(.worker(worker), .pause(point))
+        emit(.worker(worker)) { _ in .pause(point) }
         return true
     }
 

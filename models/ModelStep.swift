@@ -24,16 +24,27 @@ struct ModelStep {
     let model: LeaseModel
     var state: ModelState
     var cursor: ChoiceCursor
-    /// The event made so far: at most one.
+    /// Whether the step builds its event's trace form (``event``). The explorer needs only to know that an event
+    /// was made: building commands and replies (a bulk reply's bytes are an array) was a fifth of its time.
+    let recordsEvent: Bool
+    /// Whether the action has made its event: at most one.
+    private(set) var madeEvent = false
+    /// The event made so far, when ``recordsEvent``.
     private(set) var event: TraceEvent?
     var effect = StepEffect()
     /// The work left of the item, in order.
-    var works: [Work] = []
+    var works = PendingWorks()
 
-    init(model: LeaseModel, state: ModelState, cursor: ChoiceCursor) {
+    init(model: LeaseModel, state: ModelState, cursor: ChoiceCursor, recordsEvent: Bool = true) {
         self.model = model
         self.state = state
         self.cursor = cursor
+        self.recordsEvent = recordsEvent
+    }
+
+    /// The state reached, handed over without a copy (each copy of a state retains each of its arrays).
+    consuming func finalState() -> ModelState {
+        state
     }
 
     /// Handles `item` at `time`.
@@ -43,7 +54,7 @@ struct ModelStep {
         state.nowMicroseconds = time
         switch item {
         case .continuation:
-            works = state.continuation
+            works = PendingWorks(state.continuation)
             state.continuation = []
         case .expire(let key, let lease):
             expire(key: key, lease: lease)
@@ -67,19 +78,24 @@ struct ModelStep {
             resume(worker)
         }
         drain()
-        state.continuation = works
+        state.continuation = works.elements
         normalizeGhostHorizon()
         #if DEBUG
         model.checkInvariants(state)
         #endif
     }
 
-    /// Records the action's event, at the current instant.
-    mutating func emit(_ actor: Actor, _ kind: EventKind) {
-        if let event {
-            preconditionFailure("ModelStep: a second event \(kind) in one action, after \(event)")
+    /// Records the action's event, at the current instant. `kind` builds its content from the model, and only
+    /// when the step records events; it must capture no part of the step (the step is being mutated).
+    mutating func emit(_ actor: Actor, _ kind: (LeaseModel) -> EventKind) {
+        if madeEvent {
+            preconditionFailure(
+                "ModelStep: a second event \(kind(model)) in one action, after \(String(describing: event))")
         }
-        event = TraceEvent(timeMicroseconds: state.nowMicroseconds, actor: actor, kind: kind)
+        madeEvent = true
+        if recordsEvent {
+            event = TraceEvent(timeMicroseconds: state.nowMicroseconds, actor: actor, kind: kind(model))
+        }
     }
 
     // MARK: - Works
@@ -87,7 +103,7 @@ struct ModelStep {
     /// Carries out works until none is left or the next could make an event when one is already made.
     private mutating func drain() {
         while let work = works.first {
-            if event != nil && mayEmit(work) { return }
+            if madeEvent && mayEmit(work) { return }
             works.removeFirst()
             perform(work)
         }
@@ -121,12 +137,12 @@ struct ModelStep {
         case .invalidate(let index):
             let write = model.writes[index]
             let reply = execute(.deleteCache(key: write.key))
-            emit(write.writer, .exec(.delete(key: model.keyNames[write.key]), model.traceReply(reply)))
+            emit(write.writer) { .exec(.delete(key: $0.keyNames[write.key]), $0.traceReply(reply)) }
         case .reportReplyLost(let worker):
             guard let outstanding = state[worker: worker].outstanding else {
                 preconditionFailure("ModelStep: reply-lost for w\(worker), which waits on nothing")
             }
-            emit(.worker(worker), .replyLost(model.traceCommand(outstanding.command)))
+            emit(.worker(worker)) { .replyLost($0.traceCommand(outstanding.command)) }
         }
     }
 
