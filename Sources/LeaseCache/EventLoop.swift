@@ -219,6 +219,9 @@ final class EventLoop: @unchecked Sendable {
                 queue.sleeping = true
                 return true
             }
+            // Work is queued and no connection awaits I/O: a poll would only find that out. (The wake pipe is
+            // written only to a loop marked sleeping, which this one is not.)
+            if !mayWait && polled.isEmpty { continue }
             let ready = poll(&descriptors, nfds_t(descriptors.count), mayWait ? wait : 0)
             if mayWait { queue.withLock { $0.sleeping = false } }
             if ready > 0 && descriptors[0].revents != 0 { drainWakePipe() }
