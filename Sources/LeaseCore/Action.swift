@@ -36,13 +36,18 @@ public struct Actions: Hashable, Sendable, Sequence, CustomStringConvertible {
     }
 
     /// One action.
+    ///
+    /// Fields set directly, not through ``init(first:second:)``: its check has nothing to find here, and its
+    /// optional arguments cost the simulator's hot path a copy and a destroy of both actions per step.
     public init(_ action: Action) {
-        self.init(first: action, second: nil)
+        first = action
+        second = nil
     }
 
     /// Two actions, in order.
     public init(_ first: Action, _ second: Action) {
-        self.init(first: first, second: second)
+        self.first = first
+        self.second = second
     }
 
     /// The number of actions (0, 1 or 2).

@@ -372,8 +372,9 @@ public struct EvictAndReload: Sendable {
         return .none
     }
 
-    /// Every input ends here: checks the invariants in debug builds and passes the actions through.
-    private func step(_ actions: Actions) -> Actions {
+    /// Every input ends here: checks the invariants in debug builds and passes the actions through (consumed,
+    /// so passing them on moves them rather than copying).
+    private func step(_ actions: consuming Actions) -> Actions {
         #if DEBUG
         checkInvariants(after: actions)
         #endif
