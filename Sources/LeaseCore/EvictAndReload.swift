@@ -107,7 +107,7 @@ public struct EvictAndReload: Sendable {
     /// Starts the call: reads the cached value.
     public mutating func start(nowMicroseconds: Int64) -> Actions {
         let actions = startUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        return step(consume actions)
     }
 
     private mutating func startUnchecked(nowMicroseconds: Int64) -> Actions {
@@ -121,7 +121,7 @@ public struct EvictAndReload: Sendable {
     /// The reply to the command this call sent last.
     public mutating func receive(_ reply: Reply, nowMicroseconds: Int64) -> Actions {
         let actions = receiveUnchecked(reply, nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        return step(consume actions)
     }
 
     private mutating func receiveUnchecked(_ reply: Reply, nowMicroseconds: Int64) -> Actions {
@@ -201,7 +201,7 @@ public struct EvictAndReload: Sendable {
     /// The command this call sent last got no reply: it timed out or its connection broke.
     public mutating func commandFailed(_ failure: CommandFailure, nowMicroseconds: Int64) -> Actions {
         let actions = commandFailedUnchecked(failure, nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        return step(consume actions)
     }
 
     private mutating func commandFailedUnchecked(_ failure: CommandFailure, nowMicroseconds: Int64) -> Actions {
@@ -221,7 +221,7 @@ public struct EvictAndReload: Sendable {
     /// The origin answered with a value. A no-op if the call has stopped waiting (its origin timeout fired).
     public mutating func originLoaded(_ value: CacheValue, nowMicroseconds: Int64) -> Actions {
         let actions = originLoadedUnchecked(value, nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        return step(consume actions)
     }
 
     private mutating func originLoadedUnchecked(_ value: CacheValue, nowMicroseconds: Int64) -> Actions {
@@ -243,7 +243,7 @@ public struct EvictAndReload: Sendable {
     /// The origin failed. A no-op if the call has stopped waiting.
     public mutating func originFailed(nowMicroseconds: Int64) -> Actions {
         let actions = originFailedUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        return step(consume actions)
     }
 
     private mutating func originFailedUnchecked(nowMicroseconds: Int64) -> Actions {
@@ -257,7 +257,7 @@ public struct EvictAndReload: Sendable {
     /// harmless no-op, so a driver may call it early or twice (STYLE 3).
     public mutating func handleTimeout(nowMicroseconds: Int64) -> Actions {
         let actions = handleTimeoutUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        return step(consume actions)
     }
 
     private mutating func handleTimeoutUnchecked(nowMicroseconds: Int64) -> Actions {
