@@ -12,7 +12,8 @@ import Trace
 ///
 /// and its variants, each a knob of ``ProtocolVariant``. Inputs come in (a reply, a command failure, the origin's
 /// answer, a timer), each with `now` in microseconds; ``Actions`` come out. There is no I/O, no clock and no
-/// randomness here: the token is given at creation, so the same machine runs in the simulator and against Redis.
+/// randomness here: the token is given at creation (whole, or by worker and call), so the same machine runs in the
+/// simulator and against Redis.
 ///
 /// Semantics pinned where #4821's TypeScript leaves them to the language:
 /// - the write and the release sit in `try`/`finally`: a write that fails is still followed by the release, and the
@@ -26,7 +27,24 @@ public struct EvictAndReload: Sendable {
     /// The cache key this call evicts and reloads.
     public let key: String
     /// This call's lease token.
-    public let token: Token
+    public var token: Token {
+        switch tokenSource {
+        case .given(let token): return token
+        case .symbolic(let worker, let call): return Token(worker: worker, call: call)
+        }
+    }
+    /// Where the token comes from: given whole, or named by worker and call and written out only when a command
+    /// carries it. Most simulated calls end at a cache miss, before any command needs a token, so making their
+    /// text up front was a visible share of the simulator's time.
+    private let tokenSource: TokenSource
+
+    /// Where a call's token comes from.
+    private enum TokenSource: Sendable {
+        /// A token given whole (production: the token generator's).
+        case given(Token)
+        /// The symbolic token `w<worker>.<call>` of the simulator and the model (``Token/init(worker:call:)``).
+        case symbolic(worker: Int, call: Int)
+    }
     /// The knobs.
     public let variant: ProtocolVariant
 
@@ -66,7 +84,19 @@ public struct EvictAndReload: Sendable {
         // call would cost an allocation on the simulator's hot path.
         assert(variant.problems.isEmpty, "EvictAndReload: incoherent variant \(variant): \(variant.problems)")
         self.key = key
-        self.token = token
+        self.tokenSource = .given(token)
+        self.variant = variant
+        self.state = .idle
+    }
+
+    /// A call that has not started yet, whose token is the symbolic `w<worker>.<call>`: the same machine as
+    /// `init(key:token:variant:)` with `Token(worker: worker, call: call)`, the token's text made only when a
+    /// command carries it.
+    public init(key: String, worker: Int, call: Int, variant: ProtocolVariant) {
+        precondition(worker >= 0 && call >= 0, "EvictAndReload(worker: \(worker), call: \(call))")
+        assert(variant.problems.isEmpty, "EvictAndReload: incoherent variant \(variant): \(variant.problems)")
+        self.key = key
+        self.tokenSource = .symbolic(worker: worker, call: call)
         self.variant = variant
         self.state = .idle
     }

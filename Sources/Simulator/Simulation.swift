@@ -528,8 +528,9 @@ public struct Simulation<C: Chooser> {
     private mutating func startCall(_ index: Int) {
         let spec = calls[index]
         let key = keys.names[spec.keyIndex]
-        let token = Token(worker: spec.worker, call: spec.callNumber)
-        machines[spec.worker] = EvictAndReload(key: key, token: token, variant: variant)
+        // The token by worker and call: its text is made only if a command carries it (most calls miss first).
+        machines[spec.worker] = EvictAndReload(
+            key: key, worker: spec.worker, call: spec.callNumber, variant: variant)
         workers[spec.worker].busy = true
         workers[spec.worker].callNumber = spec.callNumber
         workers[spec.worker].callIndex = index
