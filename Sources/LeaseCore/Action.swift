@@ -22,9 +22,9 @@ public enum Action: Hashable, Sendable {
 /// not allocate an array per step.
 public struct Actions: Hashable, Sendable, Sequence, CustomStringConvertible {
     /// The first action, if any.
-    public private(set) var first: Action?
+    public let first: Action?
     /// The second action, if any; never set without `first`.
-    public private(set) var second: Action?
+    public let second: Action?
 
     /// No action: the input had nothing to do (a late timer, a load result after the call stopped waiting).
     public static let none = Actions(first: nil, second: nil)

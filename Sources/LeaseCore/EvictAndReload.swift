@@ -137,7 +137,8 @@ public struct EvictAndReload: Sendable {
     /// Starts the call: reads the cached value.
     public mutating func start(nowMicroseconds: Int64) -> Actions {
         let actions = startUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(consume actions)
+        step(actions)
+        return actions
     }
 
     private mutating func startUnchecked(nowMicroseconds: Int64) -> Actions {
@@ -151,7 +152,8 @@ public struct EvictAndReload: Sendable {
     /// The reply to the command this call sent last.
     public mutating func receive(_ reply: Reply, nowMicroseconds: Int64) -> Actions {
         let actions = receiveUnchecked(reply, nowMicroseconds: nowMicroseconds)
-        return step(consume actions)
+        step(actions)
+        return actions
     }
 
     private mutating func receiveUnchecked(_ reply: Reply, nowMicroseconds: Int64) -> Actions {
@@ -231,7 +233,8 @@ public struct EvictAndReload: Sendable {
     /// The command this call sent last got no reply: it timed out or its connection broke.
     public mutating func commandFailed(_ failure: CommandFailure, nowMicroseconds: Int64) -> Actions {
         let actions = commandFailedUnchecked(failure, nowMicroseconds: nowMicroseconds)
-        return step(consume actions)
+        step(actions)
+        return actions
     }
 
     private mutating func commandFailedUnchecked(_ failure: CommandFailure, nowMicroseconds: Int64) -> Actions {
@@ -251,7 +254,8 @@ public struct EvictAndReload: Sendable {
     /// The origin answered with a value. A no-op if the call has stopped waiting (its origin timeout fired).
     public mutating func originLoaded(_ value: CacheValue, nowMicroseconds: Int64) -> Actions {
         let actions = originLoadedUnchecked(value, nowMicroseconds: nowMicroseconds)
-        return step(consume actions)
+        step(actions)
+        return actions
     }
 
     private mutating func originLoadedUnchecked(_ value: CacheValue, nowMicroseconds: Int64) -> Actions {
@@ -273,7 +277,8 @@ public struct EvictAndReload: Sendable {
     /// The origin failed. A no-op if the call has stopped waiting.
     public mutating func originFailed(nowMicroseconds: Int64) -> Actions {
         let actions = originFailedUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(consume actions)
+        step(actions)
+        return actions
     }
 
     private mutating func originFailedUnchecked(nowMicroseconds: Int64) -> Actions {
@@ -287,7 +292,8 @@ public struct EvictAndReload: Sendable {
     /// harmless no-op, so a driver may call it early or twice (STYLE 3).
     public mutating func handleTimeout(nowMicroseconds: Int64) -> Actions {
         let actions = handleTimeoutUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(consume actions)
+        step(actions)
+        return actions
     }
 
     private mutating func handleTimeoutUnchecked(nowMicroseconds: Int64) -> Actions {
@@ -402,12 +408,13 @@ public struct EvictAndReload: Sendable {
         return .none
     }
 
-    /// Every input ends here: checks the invariants in debug builds and passes the actions through (consumed,
-    /// so passing them on moves them rather than copying).
-    private func step(_ actions: consuming Actions) -> Actions {
+    /// Every input ends here: checks the invariants in debug builds. It only borrows the actions, which the input
+    /// then returns as they are: passing them through a function that returned them made release builds copy
+    /// them (and the commands and values they hold) and destroy the original, on every input.
+    @inline(__always)
+    private func step(_ actions: borrowing Actions) {
         #if DEBUG
-        checkInvariants(after: actions)
+        checkInvariants(after: copy actions)
         #endif
-        return actions
     }
 }
