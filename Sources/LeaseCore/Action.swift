@@ -22,9 +22,9 @@ public enum Action: Hashable, Sendable {
 /// not allocate an array per step.
 public struct Actions: Hashable, Sendable, Sequence, CustomStringConvertible {
     /// The first action, if any.
-    public private(set) var first: Action?
+    public let first: Action?
     /// The second action, if any; never set without `first`.
-    public private(set) var second: Action?
+    public let second: Action?
 
     /// No action: the input had nothing to do (a late timer, a load result after the call stopped waiting).
     public static let none = Actions(first: nil, second: nil)
@@ -36,13 +36,18 @@ public struct Actions: Hashable, Sendable, Sequence, CustomStringConvertible {
     }
 
     /// One action.
+    ///
+    /// Fields set directly, not through ``init(first:second:)``: its check has nothing to find here, and its
+    /// optional arguments cost the simulator's hot path a copy and a destroy of both actions per step.
     public init(_ action: Action) {
-        self.init(first: action, second: nil)
+        first = action
+        second = nil
     }
 
     /// Two actions, in order.
     public init(_ first: Action, _ second: Action) {
-        self.init(first: first, second: second)
+        self.first = first
+        self.second = second
     }
 
     /// The number of actions (0, 1 or 2).

@@ -12,7 +12,8 @@ import Trace
 ///
 /// and its variants, each a knob of ``ProtocolVariant``. Inputs come in (a reply, a command failure, the origin's
 /// answer, a timer), each with `now` in microseconds; ``Actions`` come out. There is no I/O, no clock and no
-/// randomness here: the token is given at creation, so the same machine runs in the simulator and against Redis.
+/// randomness here: the token is given at creation (whole, or by worker and call), so the same machine runs in the
+/// simulator and against Redis.
 ///
 /// Semantics pinned where #4821's TypeScript leaves them to the language:
 /// - the write and the release sit in `try`/`finally`: a write that fails is still followed by the release, and the
@@ -26,7 +27,24 @@ public struct EvictAndReload: Sendable {
     /// The cache key this call evicts and reloads.
     public let key: String
     /// This call's lease token.
-    public let token: Token
+    public var token: Token {
+        switch tokenSource {
+        case .given(let token): return token
+        case .symbolic(let worker, let call): return Token(worker: worker, call: call)
+        }
+    }
+    /// Where the token comes from: given whole, or named by worker and call and written out only when a command
+    /// carries it. Most simulated calls end at a cache miss, before any command needs a token, so making their
+    /// text up front was a visible share of the simulator's time.
+    private let tokenSource: TokenSource
+
+    /// Where a call's token comes from.
+    private enum TokenSource: Sendable {
+        /// A token given whole (production: the token generator's).
+        case given(Token)
+        /// The symbolic token `w<worker>.<call>` of the simulator and the model (``Token/init(worker:call:)``).
+        case symbolic(worker: Int, call: Int)
+    }
     /// The knobs.
     public let variant: ProtocolVariant
 
@@ -66,7 +84,19 @@ public struct EvictAndReload: Sendable {
         // call would cost an allocation on the simulator's hot path.
         assert(variant.problems.isEmpty, "EvictAndReload: incoherent variant \(variant): \(variant.problems)")
         self.key = key
-        self.token = token
+        self.tokenSource = .given(token)
+        self.variant = variant
+        self.state = .idle
+    }
+
+    /// A call that has not started yet, whose token is the symbolic `w<worker>.<call>`: the same machine as
+    /// `init(key:token:variant:)` with `Token(worker: worker, call: call)`, the token's text made only when a
+    /// command carries it.
+    public init(key: String, worker: Int, call: Int, variant: ProtocolVariant) {
+        precondition(worker >= 0 && call >= 0, "EvictAndReload(worker: \(worker), call: \(call))")
+        assert(variant.problems.isEmpty, "EvictAndReload: incoherent variant \(variant): \(variant.problems)")
+        self.key = key
+        self.tokenSource = .symbolic(worker: worker, call: call)
         self.variant = variant
         self.state = .idle
     }
@@ -107,7 +137,8 @@ public struct EvictAndReload: Sendable {
     /// Starts the call: reads the cached value.
     public mutating func start(nowMicroseconds: Int64) -> Actions {
         let actions = startUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        step(actions)
+        return actions
     }
 
     private mutating func startUnchecked(nowMicroseconds: Int64) -> Actions {
@@ -121,7 +152,8 @@ public struct EvictAndReload: Sendable {
     /// The reply to the command this call sent last.
     public mutating func receive(_ reply: Reply, nowMicroseconds: Int64) -> Actions {
         let actions = receiveUnchecked(reply, nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        step(actions)
+        return actions
     }
 
     private mutating func receiveUnchecked(_ reply: Reply, nowMicroseconds: Int64) -> Actions {
@@ -201,7 +233,8 @@ public struct EvictAndReload: Sendable {
     /// The command this call sent last got no reply: it timed out or its connection broke.
     public mutating func commandFailed(_ failure: CommandFailure, nowMicroseconds: Int64) -> Actions {
         let actions = commandFailedUnchecked(failure, nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        step(actions)
+        return actions
     }
 
     private mutating func commandFailedUnchecked(_ failure: CommandFailure, nowMicroseconds: Int64) -> Actions {
@@ -221,7 +254,8 @@ public struct EvictAndReload: Sendable {
     /// The origin answered with a value. A no-op if the call has stopped waiting (its origin timeout fired).
     public mutating func originLoaded(_ value: CacheValue, nowMicroseconds: Int64) -> Actions {
         let actions = originLoadedUnchecked(value, nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        step(actions)
+        return actions
     }
 
     private mutating func originLoadedUnchecked(_ value: CacheValue, nowMicroseconds: Int64) -> Actions {
@@ -243,7 +277,8 @@ public struct EvictAndReload: Sendable {
     /// The origin failed. A no-op if the call has stopped waiting.
     public mutating func originFailed(nowMicroseconds: Int64) -> Actions {
         let actions = originFailedUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        step(actions)
+        return actions
     }
 
     private mutating func originFailedUnchecked(nowMicroseconds: Int64) -> Actions {
@@ -257,7 +292,8 @@ public struct EvictAndReload: Sendable {
     /// harmless no-op, so a driver may call it early or twice (STYLE 3).
     public mutating func handleTimeout(nowMicroseconds: Int64) -> Actions {
         let actions = handleTimeoutUnchecked(nowMicroseconds: nowMicroseconds)
-        return step(actions)
+        step(actions)
+        return actions
     }
 
     private mutating func handleTimeoutUnchecked(nowMicroseconds: Int64) -> Actions {
@@ -372,11 +408,13 @@ public struct EvictAndReload: Sendable {
         return .none
     }
 
-    /// Every input ends here: checks the invariants in debug builds and passes the actions through.
-    private func step(_ actions: Actions) -> Actions {
+    /// Every input ends here: checks the invariants in debug builds. It only borrows the actions, which the input
+    /// then returns as they are: passing them through a function that returned them made release builds copy
+    /// them (and the commands and values they hold) and destroy the original, on every input.
+    @inline(__always)
+    private func step(_ actions: borrowing Actions) {
         #if DEBUG
-        checkInvariants(after: actions)
+        checkInvariants(after: copy actions)
         #endif
-        return actions
     }
 }

@@ -63,6 +63,9 @@ public struct Simulation<C: Chooser> {
     /// Each worker's faults: their index in the scenario's `faults:` and what they do.
     private let faultsOfWorker: [[WorkerFault]]
     private var redis = SimulatedRedis()
+    /// Each key's slot in `redis`, by key index: commands on a call's key, expiries and deadlines reach the
+    /// simulated Redis by slot, never hashing a key name on the hot path.
+    private var redisSlots: [Int] = []
     /// Each key's source version, by key index (0 until set).
     private var sourceVersions: [Int]
 
@@ -87,6 +90,8 @@ public struct Simulation<C: Chooser> {
 
     private let calls: [CallSpec]
     private let writeTimes: [Int64]
+    /// Each scenario write's key, as an index into the key names.
+    private let writeKeyIndices: [Int]
     private let networkLatency: LatencyRange
     private let originLatency: LatencyRange
     private var events: [TraceEvent] = []
@@ -120,6 +125,7 @@ public struct Simulation<C: Chooser> {
                 atMicroseconds: $0.atMicroseconds, worker: $0.worker, callNumber: $0.callNumber,
                 keyIndex: keys.index(of: $0.key))
         }
+        self.writeKeyIndices = scenario.writes.map { keys.index(of: $0.key) }
         self.keys = keys
         self.sourceVersions = Array(repeating: 0, count: keys.names.count)
         self.expiryQueued = Array(repeating: nil, count: keys.expiryNames.count)
@@ -147,6 +153,7 @@ public struct Simulation<C: Chooser> {
             }
         }
         self.faultsOfWorker = faultsOfWorker
+        growKeyState()
     }
 
     /// Runs to the end and returns what happened.
@@ -251,10 +258,13 @@ public struct Simulation<C: Chooser> {
     private mutating func expireDue(_ expiryKey: Int, deadlineMilliseconds: Int64) {
         guard expiryQueued[expiryKey] == deadlineMilliseconds else { return }  // replaced by an earlier one
         expiryQueued[expiryKey] = nil
-        let key = keys.expiryNames[expiryKey]
-        if redis.expire(key, deadlineMilliseconds: deadlineMilliseconds) {
+        // Expiry key `2 * index` is key `index` itself, `2 * index + 1` its lease (see ``KeyTable``).
+        let slot = redisSlots[expiryKey / 2]
+        let lease = expiryKey % 2 == 1
+        if redis.expire(slot: slot, lease: lease, deadlineMilliseconds: deadlineMilliseconds) {
+            let key = keys.expiryNames[expiryKey]
             record(.server, .expire(key: key))
-        } else if let later = redis.deadline(of: key) {
+        } else if let later = redis.deadline(slot: slot, lease: lease) {
             scheduleExpiry(expiryKey, deadlineMilliseconds: later)
         }
     }
@@ -282,6 +292,9 @@ public struct Simulation<C: Chooser> {
 
     /// Makes room in the per-key state for keys numbered since.
     private mutating func growKeyState() {
+        while redisSlots.count < keys.names.count {
+            redisSlots.append(redis.slot(of: keys.names[redisSlots.count]))
+        }
         if sourceVersions.count < keys.names.count {
             sourceVersions.append(contentsOf: repeatElement(0, count: keys.names.count - sourceVersions.count))
         }
@@ -290,11 +303,11 @@ public struct Simulation<C: Chooser> {
         }
     }
 
-    /// Takes an item out of its slot.
+    /// Takes an item out of its slot. Always inlined: it is a few loads and stores, once per item.
+    @inline(__always)
     private mutating func take(_ scheduled: Scheduled) -> Item {
         let slot = Int(scheduled.slot)
-        guard let item = items[slot] else { preconditionFailure("Simulation: slot \(slot) is empty") }
-        items[slot] = nil
+        guard let item = items[slot].take() else { preconditionFailure("Simulation: slot \(slot) is empty") }
         freeSlots.append(scheduled.slot)
         if scheduled.priority != 0 { queuedOtherThanExpiries -= 1 }
         return item
@@ -446,10 +459,14 @@ public struct Simulation<C: Chooser> {
             guard workers[worker].epoch == epoch else { return }  // the connection broke on the way
             // On a live connection the request is the worker's outstanding command: it sends the next only after
             // this one's reply or failure, and a failure opens a new connection.
-            guard workers[worker].outstandingNumber == number, let command = outstandingCommands[worker] else {
+            guard workers[worker].outstandingNumber == number, outstandingCommands[worker] != nil else {
                 preconditionFailure("Simulation: w\(worker)'s request \(number) arrived but \(workers[worker].outstandingNumber) (\(String(describing: outstandingCommands[worker]))) is outstanding")
             }
+            // Moved out and back rather than copied: the command stays outstanding (a timeout or a broken
+            // connection still names it), and the server's work on it costs no reference counting.
+            let command = outstandingCommands[worker].take()!
             execute(command, worker: worker, epoch: epoch, call: call, number: number)
+            outstandingCommands[worker] = command
 
         case .reply(let worker, _, _, _), .connectionLost(let worker, _, _, _), .commandTimeout(let worker, _, _, _),
             .originTimer(let worker, _, _):
@@ -470,11 +487,15 @@ public struct Simulation<C: Chooser> {
 
         case .sourceWrite(let index):
             let write = scenario.writes[index]
-            sourceVersions[keyIndex(of: write.key)] = write.version
+            let keyIndex = writeKeyIndices[index]
+            sourceVersions[keyIndex] = write.version
             record(.writer(write.writer), .write(key: write.key, version: write.version))
             if write.invalidate {
                 let command = Command.delete(key: write.key)
-                let reply = redis.execute(command, nowMicroseconds: now)
+                let reply =
+                    keys.isLeaseName[keyIndex]
+                    ? redis.execute(command, nowMicroseconds: now)
+                    : redis.execute(command, slot: redisSlots[keyIndex], nowMicroseconds: now)
                 record(.writer(write.writer), .exec(command, reply))
             }
 
@@ -507,8 +528,9 @@ public struct Simulation<C: Chooser> {
     private mutating func startCall(_ index: Int) {
         let spec = calls[index]
         let key = keys.names[spec.keyIndex]
-        let token = Token(worker: spec.worker, call: spec.callNumber)
-        machines[spec.worker] = EvictAndReload(key: key, token: token, variant: variant)
+        // The token by worker and call: its text is made only if a command carries it (most calls miss first).
+        machines[spec.worker] = EvictAndReload(
+            key: key, worker: spec.worker, call: spec.callNumber, variant: variant)
         workers[spec.worker].busy = true
         workers[spec.worker].callNumber = spec.callNumber
         workers[spec.worker].callIndex = index
@@ -527,7 +549,7 @@ public struct Simulation<C: Chooser> {
     // MARK: - The server
 
     private mutating func execute(_ command: Command, worker: Int, epoch: Int, call: Int, number: Int) {
-        let reply = redis.execute(command, nowMicroseconds: now)
+        let reply = executeOnRedis(command, worker: worker)
         record(.worker(worker), .exec(command, reply))
         noteDeadline(of: command, reply: reply, worker: worker)
 
@@ -561,6 +583,22 @@ public struct Simulation<C: Chooser> {
         schedule(.reply(worker: worker, epoch: epoch, call: call, command: number), at: now + delay)
     }
 
+    /// The simulated Redis's reply to a worker's command: by slot when the command names the worker's call key
+    /// (every command but get-then-delete's and delete's releases, which name the lease key), else by name.
+    private mutating func executeOnRedis(_ command: Command, worker: Int) -> Reply {
+        let callKey = workers[worker].keyIndex
+        let named: String
+        switch command {
+        case .get(let key), .delete(let key), .set(let key, _, _), .acquire(let key, _, _), .release(let key, _),
+            .fencedWrite(let key, _, _, _):
+            named = key
+        }
+        guard !keys.isLeaseName[callKey], keys.names[callKey] == named else {
+            return redis.execute(command, nowMicroseconds: now)
+        }
+        return redis.execute(command, slot: redisSlots[callKey], nowMicroseconds: now)
+    }
+
     /// Schedules the expiry of whatever the command just stored with a deadline.
     private mutating func noteDeadline(of command: Command, reply: Reply, worker: Int) {
         guard case .status(let status) = reply, status == "OK" else { return }
@@ -568,12 +606,17 @@ public struct Simulation<C: Chooser> {
         case .acquire(let cacheKey, _, _):
             // The lease key's deadline, looked up without building the name `lease:<key>`.
             let index = keyIndex(of: cacheKey, worker: worker)
-            if let deadline = redis.leaseDeadline(guarding: cacheKey) {
+            if let deadline = redis.deadline(slot: redisSlots[index], lease: true) {
                 scheduleExpiry(KeyTable.leaseExpiryKey(of: index), deadlineMilliseconds: deadline)
             }
         case .set(let key, _, _), .fencedWrite(let key, _, _, _):
             let index = keyIndex(of: key, worker: worker)
-            if let deadline = redis.deadline(of: key) {
+            if keys.isLeaseName[index] {
+                // A SET of a lease key by name, never sent by the protocol: its deadline is the lease's.
+                if let deadline = redis.deadline(of: key) {
+                    scheduleExpiry(keys.cacheExpiryKey(of: index), deadlineMilliseconds: deadline)
+                }
+            } else if let deadline = redis.deadline(slot: redisSlots[index], lease: false) {
                 scheduleExpiry(keys.cacheExpiryKey(of: index), deadlineMilliseconds: deadline)
             }
         case .get, .delete, .release:
@@ -661,12 +704,11 @@ public struct Simulation<C: Chooser> {
         switch item {
         case .reply(_, let epoch, let call, let number):
             guard state.epoch == epoch, state.callNumber == call, state.outstandingNumber == number else { return }
-            guard let inFlight = repliesInFlight[worker], inFlight.epoch == epoch, inFlight.call == call,
-                inFlight.command == number
+            let taken = repliesInFlight[worker].take()
+            guard let inFlight = taken, inFlight.epoch == epoch, inFlight.call == call, inFlight.command == number
             else {
-                preconditionFailure("Simulation: w\(worker)'s reply to \(number) arrived but \(String(describing: repliesInFlight[worker])) is in flight")
+                preconditionFailure("Simulation: w\(worker)'s reply to \(number) arrived but \(String(describing: taken)) is in flight")
             }
-            repliesInFlight[worker] = nil
             workers[worker].outstandingNumber = 0
             let actions = machines[worker]!.receive(inFlight.reply, nowMicroseconds: now)
             perform(actions, worker: worker)
@@ -774,8 +816,10 @@ public struct Simulation<C: Chooser> {
         }
     }
 
-    private mutating func carryOut(_ action: Action, worker: Int) {
-        switch action {
+    /// Carries out one action. Consumed: the command it sends moves into the worker's outstanding command
+    /// instead of being copied there and destroyed here.
+    private mutating func carryOut(_ action: consuming Action, worker: Int) {
+        switch consume action {
         case .send(let asked):
             let command = mutation == .none ? asked : mutation.sent(asked)
             let call = workers[worker].callNumber

@@ -366,3 +366,31 @@ func incoherentVariant() {
     variant.leaseTTLMilliseconds = 0
     #expect(variant.problems.map(\.knob) == ["write", "lease-ttl"])
 }
+
+@Test("a call whose token is named by worker and call acts exactly as one given that token, on every preset")
+func symbolicTokenActsAsGiven() {
+    let symbolic = Token(worker: 3, call: 7)
+    for preset in Preset.allCases {
+        var given = EvictAndReload(key: key, token: symbolic, variant: preset.variant)
+        var named = EvictAndReload(key: key, worker: 3, call: 7, variant: preset.variant)
+        #expect(named.token == symbolic)
+        // A hit, the lease taken (or the key evicted), the origin loads v2, the write and the release succeed:
+        // every step's actions the same, so every command carries the same token.
+        let lockReply: Reply = preset.variant.lock == .lease ? .ok : .integer(1)
+        var steps: [(given: Actions, named: Actions)] = []
+        steps.append((given.start(nowMicroseconds: 0), named.start(nowMicroseconds: 0)))
+        steps.append((given.receive(.bulk(v1.bytes), nowMicroseconds: 1_000), named.receive(.bulk(v1.bytes), nowMicroseconds: 1_000)))
+        steps.append((given.receive(lockReply, nowMicroseconds: 2_000), named.receive(lockReply, nowMicroseconds: 2_000)))
+        steps.append((given.originLoaded(v2, nowMicroseconds: 3_000), named.originLoaded(v2, nowMicroseconds: 3_000)))
+        steps.append((given.receive(.ok, nowMicroseconds: 4_000), named.receive(.ok, nowMicroseconds: 4_000)))
+        for (index, step) in steps.enumerated() {
+            #expect(step.named == step.given, "\(preset) step \(index)")
+        }
+        #expect(named.outcome == given.outcome, "\(preset)")
+    }
+    var pr4821 = EvictAndReload(key: key, worker: 3, call: 7, variant: Preset.pr4821.variant)
+    _ = pr4821.start(nowMicroseconds: 0)
+    #expect(
+        pr4821.receive(.bulk(v1.bytes), nowMicroseconds: 1_000).array
+            == [.send(.acquire(key: key, token: symbolic, ttlMilliseconds: 5_000))])
+}
