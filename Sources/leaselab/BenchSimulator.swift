@@ -45,6 +45,11 @@ struct BenchSimulator: AsyncParsableCommand {
         )
         var first: SimulationResult?
         var bestSeconds = [false: Double.infinity, true: Double.infinity]
+        // The bare loop: as many queue items as the simulation processed, through the same queue type, with the
+        // queue kept as full as the simulation's fullest. It runs in every round, right after the simulations,
+        // so that both see the same machine (a noisy one drifts between phases); the best of each is kept.
+        var bareSeconds = Double.infinity
+        var checksum: UInt64 = 0
         for _ in 0..<rounds {
             for recording in [false, true] {
                 var simulation = Simulation(
@@ -64,18 +69,13 @@ struct BenchSimulator: AsyncParsableCommand {
                 }
                 bestSeconds[recording] = min(bestSeconds[recording]!, elapsed)
             }
-        }
-        guard let first else { return }
-        // The bare loop: as many queue items as the simulation processed, through the same queue type, with the
-        // queue kept as full as the simulation's fullest.
-        var bareSeconds = Double.infinity
-        var checksum: UInt64 = 0
-        for _ in 0..<rounds {
+            guard let first else { return }
             let start = ContinuousClock.now
             checksum &+= SimulatorBenchmark.bareQueue(
                 events: first.itemsProcessed, queueSize: first.peakQueueLength, seed: seed)
             bareSeconds = min(bareSeconds, (ContinuousClock.now - start).seconds)
         }
+        guard let first else { return }
         let virtualSeconds = Double(first.endMicroseconds) / 1_000_000
         let bareRate = Double(first.itemsProcessed) / bareSeconds
         var rows: [[String]] = []
