@@ -115,24 +115,20 @@ extension Bool: PackedListElement {
     var packed: UInt64 { self ? 1 : 0 }
 }
 
-extension CallStatus: PackedListElement {
+/// An enum kept as its one-byte raw value.
+protocol PackedByteEnum: PackedListElement, RawRepresentable where RawValue == UInt8 {}
+
+extension PackedByteEnum {
     static var packedBits: Int { 8 }
     init(packed: UInt64) {
-        guard let status = CallStatus(rawValue: UInt8(truncatingIfNeeded: packed)) else {
-            preconditionFailure("CallStatus: no status \(packed)")
+        guard let value = Self(rawValue: UInt8(truncatingIfNeeded: packed)) else {
+            preconditionFailure("\(Self.self): no value \(packed)")
         }
-        self = status
+        self = value
     }
     var packed: UInt64 { UInt64(rawValue) }
 }
 
-extension FaultDecision: PackedListElement {
-    static var packedBits: Int { 8 }
-    init(packed: UInt64) {
-        guard let decision = FaultDecision(rawValue: UInt8(truncatingIfNeeded: packed)) else {
-            preconditionFailure("FaultDecision: no decision \(packed)")
-        }
-        self = decision
-    }
-    var packed: UInt64 { UInt64(rawValue) }
-}
+extension CallStatus: PackedByteEnum {}
+
+extension FaultDecision: PackedByteEnum {}
