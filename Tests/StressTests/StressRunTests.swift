@@ -99,6 +99,8 @@ import Trace
         let first = try #require(check.findings.violations.first { $0.property == .singleLoader })
         #expect(first.summary.contains("started loading \(first.key)"))
         #expect(first.summary.contains("was in flight"))
+        // Each load is named by its call: the origin ran in the caller's task, where the token is bound.
+        #expect(!first.summary.contains("a call without a token"), "\(first.summary)")
         #expect(first.context.filter(\.isCulprit).count == 1)
         #expect(first.context.contains { $0.text.hasPrefix("exec ") }, "no server event around it: \(first.context)")
         #expect(!report.isClean)
