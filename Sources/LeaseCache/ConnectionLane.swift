@@ -113,8 +113,8 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// The executor of this lane's admitted calls: a call switches to it once admitted, so that every later job of
-    /// the call (after a reply, after the origin's answer) runs ahead of calls waiting to start on the loop.
+    /// The executor of running calls' tasks (a caller loading from the origin, a raced load, a probe's pause): its
+    /// jobs run ahead of calls waiting to start on the loop.
     let running: RunningCalls
 
     // MARK: - On the loop's thread: calls
