@@ -67,14 +67,11 @@ final class CallDriver: @unchecked Sendable {
     /// The origin's answer, from a caller that ran the load itself (no timeout to race).
     func answer(_ answer: Result<CacheValue, any Error>) {
         assert(lane.loop.isCurrent, "CallDriver.answer off its loop's thread")
-        guard let probe = cache.probe else {
+        guard cache.probe != nil else {
             answered(answer)
             return
         }
-        Task(executorPreference: lane.running) {
-            await probe.reached(.afterLoad, key: self.key)
-            self.answered(answer)
-        }
+        Task(executorPreference: lane.running) { await self.afterLoad(answer) }
     }
 
     /// The load the caller started, raced against the origin timeout.
@@ -92,8 +89,7 @@ final class CallDriver: @unchecked Sendable {
             guard self.machine.isLoading else { return }
             self.timer += 1
             self.load = nil
-            await self.cache.probe?.reached(.afterLoad, key: self.key)
-            self.answered(answer)
+            await self.afterLoad(answer)
         }
     }
 
@@ -164,6 +160,12 @@ final class CallDriver: @unchecked Sendable {
         cache.probe?.willSend(command)
         sent = command
         lane.send(for: self)
+    }
+
+    /// The origin's answer, after the probe's `afterLoad` point (where a harness may hold the call).
+    private func afterLoad(_ answer: Result<CacheValue, any Error>) async {
+        await cache.probe?.reached(.afterLoad, key: key)
+        answered(answer)
     }
 
     /// The origin's answer, while the call still waits for it.

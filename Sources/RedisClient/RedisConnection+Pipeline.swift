@@ -9,16 +9,11 @@ import CHiredis
 extension RedisConnection {
     /// Queues a command without sending it; read its reply later with ``readReply()``.
     public func append(_ arguments: [[UInt8]]) throws(RedisError) {
-        let command = commandName(arguments)
-        try callHiredis(command) { context in
-            precondition(
-                pendingReplyCount < Self.pendingReplyCountMaximum,
-                "more than \(Self.pendingReplyCountMaximum) pipelined commands unread; read replies as you go")
-            return withHiredisArguments(arguments) { count, argv, lengths in
+        try append(named: commandName(arguments)) { context in
+            withHiredisArguments(arguments) { count, argv, lengths in
                 redisAppendCommandArgv(context, count, argv, lengths)
             }
         }
-        pendingCommandNames.append(command)
     }
 
     /// Queues a command already in RESP (`*<count>\r\n` and `$<length>\r\n<bytes>\r\n` per argument), named
@@ -26,15 +21,24 @@ extension RedisConnection {
     /// format it, for a caller that writes its commands' RESP itself into a buffer it reuses.
     public func append(formatted command: [UInt8], name: String) throws(RedisError) {
         precondition(command.first == UInt8(ascii: "*"), "append(formatted:) takes a RESP array, not \(name)")
-        try callHiredis(name) { context in
-            precondition(
-                pendingReplyCount < Self.pendingReplyCountMaximum,
-                "more than \(Self.pendingReplyCountMaximum) pipelined commands unread; read replies as you go")
-            return command.withUnsafeBufferPointer { bytes in
+        try append(named: name) { context in
+            command.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { characters in
                     redisAppendFormattedCommand(context, characters.baseAddress, characters.count)
                 }
             }
+        }
+    }
+
+    /// Adds one command to hiredis's output buffer through `appendCommand`, and remembers its name for errors.
+    private func append(
+        named name: String, _ appendCommand: (UnsafeMutablePointer<redisContext>) -> Int32
+    ) throws(RedisError) {
+        try callHiredis(name) { context in
+            precondition(
+                pendingReplyCount < Self.pendingReplyCountMaximum,
+                "more than \(Self.pendingReplyCountMaximum) pipelined commands unread; read replies as you go")
+            return appendCommand(context)
         }
         pendingCommandNames.append(name)
     }

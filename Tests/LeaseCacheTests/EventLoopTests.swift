@@ -9,11 +9,6 @@ import Trace
 // The event loop under LeaseCache: pipelining on and off, and a command timeout on a connection that carries
 // several calls' commands. Each test starts its own redis-server.
 
-private func quietLogger() -> Logger {
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
-    return logger
-}
 
 /// Runs `calls` calls at once on one connection, each on a key of its own that holds `v1`; returns the outcomes
 /// and the most commands the connection had in flight at once.

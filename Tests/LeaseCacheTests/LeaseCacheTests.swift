@@ -26,8 +26,7 @@ private struct Fixture {
         _ variant: ProtocolVariant, origin: @escaping LeaseCache.Origin, connections: Int = 1,
         metrics: TestMetrics = TestMetrics()
     ) throws -> LeaseCache {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let logger = quietLogger()
         return try LeaseCache(
             configuration: LeaseCacheConfiguration(
                 host: server.host, port: server.port, connections: connections, variant: variant),
@@ -239,8 +238,7 @@ func unreachableRedis() async throws {
     let server = try RedisServerProcess()
     let port = server.port
     server.stop()  // nothing listens there now
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
+    let logger = quietLogger()
     let cache = try LeaseCache(
         configuration: LeaseCacheConfiguration(host: "127.0.0.1", port: port, connections: 2),
         origin: { _ in CacheValue(version: 2) }, logger: logger)

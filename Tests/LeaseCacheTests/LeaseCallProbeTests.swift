@@ -45,8 +45,7 @@ func probeSeesTheCallInOrder() async throws {
     defer { admin.close() }
     _ = try admin.send("SET", "p:user:1", "v1")
     let probe = RecordingProbe(holdAt: .beforeWrite, holdMilliseconds: 150)
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
+    let logger = quietLogger()
     let cache = try LeaseCache(
         configuration: LeaseCacheConfiguration(
             host: server.host, port: server.port, connections: 1, variant: Preset.pr4821.variant, keyPrefix: "p:",

@@ -11,8 +11,7 @@ import Trace
 private func race(_ preset: Preset, metrics: TestMetrics) async throws -> RaceTest.Report {
     let server = try RedisServerProcess()
     defer { server.stop() }
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
+    let logger = quietLogger()
     let race = RaceTest(
         host: server.host, port: server.port,
         parameters: RaceTest.Parameters(
