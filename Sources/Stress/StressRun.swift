@@ -195,13 +195,14 @@ public struct StressRun: Sendable {
 
     // MARK: - Calls
 
-    /// Starts the first ``StressParameters/inFlight`` calls at once and each next one as a call returns; call `i`
-    /// runs on connection `i % connections` through that connection's executor, so its token's worker is its
-    /// connection.
+    /// Starts ``StressParameters/inFlight`` callers at once, each making calls until none is left. Call `n` of
+    /// connection `w` has the token `w<w+1>.<n>` and runs on that connection's executor, so its token's worker is
+    /// its connection.
     ///
-    /// Each call is an unstructured task pinned to its connection's thread that files its own record and, when
-    /// calls remain, starts the next one: a task group would wake its parent on the shared pool once per call, a
-    /// thread hop per call that costs this two-core machine about as much as a round trip.
+    /// Each caller is a task pinned to one connection's thread that makes that connection's calls one after the
+    /// other, filing a record per call: a task per call cost a task's creation, first scheduling and teardown per
+    /// call on the connection's thread, about a tenth of a run's CPU, and a task group would also wake its parent on
+    /// the shared pool once per call.
     private func runCalls(cache: LeaseCache, keys: [String], returned: ReturnedCalls, midRun: MidRun?) async
         -> [CallRecord]
     {
@@ -209,8 +210,7 @@ public struct StressRun: Sendable {
             calls: parameters.calls, connections: parameters.connections, keys: keys,
             executors: cache.connectionExecutors, cache: cache, returned: returned, midRun: midRun)
         return await withCheckedContinuation { continuation in
-            board.start(
-                inFlight: min(parameters.calls, parameters.inFlight), then: continuation)
+            board.start(callers: min(parameters.calls, parameters.inFlight), then: continuation)
         }
     }
 
@@ -285,14 +285,21 @@ final class ReturnedCalls: Sendable {
     let count = Atomic<Int>(0)
 }
 
-/// The calls of a run: which to start next, the records filed so far, and who to tell when the last returns.
+/// The calls of a run: which each connection makes next, the records filed so far, and who to tell when the last
+/// returns.
 ///
-/// Lock-light on purpose: every connection thread files a record and starts a call per call, and one shared
-/// `Mutex` here cost about a third of a run's CPU (Linux's `Mutex` sleeps in the kernel when contended). The next
-/// index and the count are atomics; each connection files into its own list, touched by its own thread only.
+/// Lock-light on purpose: every connection thread files a record and claims a call per call, and one shared
+/// `Mutex` here cost about a third of a run's CPU (Linux's `Mutex` sleeps in the kernel when contended). The
+/// claims and the count are atomics; each connection files into its own list, touched by its own thread only.
+///
+/// The calls are dealt round robin, as if numbered `0..<calls` and call `i` went to connection `i % connections`:
+/// connection `w` makes calls `1...callsOf(w)`, its `n`-th on key `(w + n - 1) % keys` (every connection visits
+/// every key).
 final class CallBoard: Sendable {
-    /// One connection's records: only the calls pinned to that connection file here, so its lock is uncontended.
-    private final class Filed: Sendable {
+    /// One connection's part: its calls claimed so far (a claim past ``callsOf(_:)`` finds nothing: the count may
+    /// overshoot) and its records (only its own calls file here, so the lock is uncontended).
+    private final class Lane: Sendable {
+        let claimed = Atomic<Int>(0)
         let records = Mutex<[CallRecord]>([])
     }
 
@@ -303,14 +310,14 @@ final class CallBoard: Sendable {
     private let cache: LeaseCache
     private let returned: ReturnedCalls
     private let midRun: StressRun.MidRun?
-    private let next = Atomic<Int>(0)
-    private let filed: [Filed]
+    private let lanes: [Lane]
     private let done = Mutex<CheckedContinuation<[CallRecord], Never>?>(nil)
 
     init(
         calls: Int, connections: Int, keys: [String], executors: [any TaskExecutor], cache: LeaseCache,
         returned: ReturnedCalls, midRun: StressRun.MidRun?
     ) {
+        precondition(connections >= 1 && executors.count == connections, "CallBoard: \(connections) connections")
         self.calls = calls
         self.connections = connections
         self.keys = keys
@@ -318,44 +325,73 @@ final class CallBoard: Sendable {
         self.cache = cache
         self.returned = returned
         self.midRun = midRun
-        self.filed = (0..<connections).map { _ in Filed() }
+        self.lanes = (0..<connections).map { _ in Lane() }
     }
 
-    /// Starts `inFlight` calls; `done` is resumed with every record once the last call has returned.
-    func start(inFlight: Int, then done: CheckedContinuation<[CallRecord], Never>) {
-        self.done.withLock { $0 = done }
-        for _ in 0..<inFlight { startNext() }
+    /// How many calls connection `worker` makes.
+    func callsOf(_ worker: Int) -> Int {
+        worker < calls ? (calls - worker + connections - 1) / connections : 0
     }
 
-    private func startNext() {
-        let index = next.add(1, ordering: .relaxed).oldValue
-        guard index < calls else { return }
-        let worker = index % connections
-        let token = Token(worker: worker + 1, call: index / connections + 1)
-        // Every worker visits every key: its n-th call takes key (worker + n) mod keys.
-        let key = keys[(worker + index / connections) % keys.count]
-        Task(executorPreference: executors[worker]) { [self] in
-            let result = await RecordingOrigin.$callerToken.withValue(token) {
-                await cache.evictAndReloadResult(key)
-            }
-            file(
-                CallRecord(
-                    token: token, key: key, worker: worker + 1, returnMicroseconds: UnixClock.nowMicroseconds(),
-                    result: result),
-                worker: worker)
+    /// Starts `callers` callers, caller `j` at home on connection `j % connections`; `done` is resumed with every
+    /// record once the last call has returned.
+    func start(callers: Int, then done: CheckedContinuation<[CallRecord], Never>) {
+        guard calls > 0 else {
+            done.resume(returning: [])
+            return
         }
+        self.done.withLock { $0 = done }
+        for caller in 0..<max(1, callers) {
+            let home = caller % connections
+            Task(executorPreference: executors[home]) { [self] in
+                await makeCalls(home: home)
+            }
+        }
+    }
+
+    /// One caller: its home connection's calls while there are some, then any other connection's (on that
+    /// connection's executor), so that no call is left when there are fewer callers than connections.
+    private func makeCalls(home: Int) async {
+        while let number = claim(on: home) {
+            await makeCall(number, on: home)
+        }
+        for offset in 1..<max(connections, 1) {
+            let worker = (home + offset) % connections
+            guard lanes[worker].claimed.load(ordering: .relaxed) < callsOf(worker) else { continue }
+            await withTaskExecutorPreference(executors[worker]) {
+                while let number = claim(on: worker) {
+                    await makeCall(number, on: worker)
+                }
+            }
+        }
+    }
+
+    /// Claims connection `worker`'s next call number (from 1), or nil when it has made them all.
+    private func claim(on worker: Int) -> Int? {
+        let number = lanes[worker].claimed.add(1, ordering: .relaxed).newValue
+        return number <= callsOf(worker) ? number : nil
+    }
+
+    private func makeCall(_ number: Int, on worker: Int) async {
+        let token = Token(worker: worker + 1, call: number)
+        let key = keys[(worker + number - 1) % keys.count]
+        let result = await RecordingOrigin.$callerToken.withValue(token) {
+            await cache.evictAndReloadResult(key)
+        }
+        file(
+            CallRecord(
+                token: token, key: key, worker: worker + 1, returnMicroseconds: UnixClock.nowMicroseconds(),
+                result: result),
+            worker: worker)
     }
 
     private func file(_ record: CallRecord, worker: Int) {
-        filed[worker].records.withLock { $0.append(record) }
+        lanes[worker].records.withLock { $0.append(record) }
         let count = returned.count.add(1, ordering: .acquiringAndReleasing).newValue
         if let midRun, count == midRun.afterCalls { midRun.action() }
-        guard count == calls else {
-            startNext()
-            return
-        }
+        guard count == calls else { return }
         // The last call: every other call has filed before its count went up (acquire/release above).
-        let records = filed.flatMap { lane in lane.records.withLock { $0 } }
+        let records = lanes.flatMap { lane in lane.records.withLock { $0 } }
         let continuation = done.withLock { held in
             defer { held = nil }
             return held

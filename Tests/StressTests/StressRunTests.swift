@@ -89,6 +89,31 @@ import Trace
         #expect(report.leasesLeft == [])
     }
 
+    @Test(arguments: [1, 3, 16, 40])
+    func everyCallIsMadeOnceWhateverTheCallersInFlight(inFlight: Int) async throws {
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        let run = StressRun(
+            host: server.host, port: server.port, password: nil,
+            parameters: StressParameters(
+                preset: .pr4821, calls: 203, inFlight: inFlight, connections: 16, writers: 0,
+                keyPrefix: "stress-test:"))
+        let report = try await run.run(logger: Self.quietLogger())
+        // Dealt round robin: call i (from 0) is connection i % 16's call i / 16 + 1, on key (worker + n - 1) % 8,
+        // even with fewer callers than connections (the callers go on to the others' calls).
+        var expected: [String: String] = [:]
+        for index in 0..<203 {
+            let worker = index % 16
+            let number = index / 16 + 1
+            expected["\(Token(worker: worker + 1, call: number))"] = "race:\((worker + number - 1) % 8)"
+        }
+        let made = report.calls.map { ("\($0.token)", $0.key) }
+        #expect(made.count == 203)
+        #expect(Dictionary(made, uniquingKeysWith: { first, _ in first }) == expected)
+        #expect(report.calls.allSatisfy { "\($0.token)".hasPrefix("w\($0.worker).") })
+        #expect(report.firstFailure == nil)
+    }
+
     @Test func preReviewBreaksSingleLoaderAndShowsTheEventsAroundIt() async throws {
         let server = try RedisServerProcess()
         defer { server.stop() }
