@@ -20,7 +20,7 @@ final class RunningCalls: TaskExecutor, @unchecked Sendable {
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
-        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor(), first: true)
+        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor(), lane: nil, first: true)
     }
 }
 
@@ -86,7 +86,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     func enqueue(_ job: consuming ExecutorJob) {
         // Read only on the loop's thread, where it is written.
         let first = loop.isCurrent && resumingRunningCallNow
-        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor(), first: first)
+        loop.enqueue(UnownedJob(job), on: asUnownedTaskExecutor(), lane: self, first: first)
     }
 
     /// Whether the loop is resuming the task of a running call (see ``resumingRunningCall(_:)``).

@@ -80,11 +80,23 @@ final class EventLoop: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a job to run on this thread as part of `executor` (one of its lanes' executors); `first`: ahead of
-    /// every job queued without it.
-    func enqueue(_ job: UnownedJob, on executor: UnownedTaskExecutor, first: Bool) {
-        enqueue(.job(job, executor), first: first)
+    /// Queues a job to run on this thread as part of `executor` (one of its lanes' executors, or a lane's running
+    /// calls' executor); `lane`: the lane whose executor it is, if it is a lane's (``runningLane`` while it runs);
+    /// `first`: ahead of every job queued without it.
+    func enqueue(_ job: UnownedJob, on executor: UnownedTaskExecutor, lane: ConnectionLane?, first: Bool) {
+        enqueue(.job(job, executor, lane.map { Unmanaged.passUnretained($0) }), first: first)
     }
+
+    /// The lane whose executor the job running now was queued on, if it was a lane's; read on this thread only.
+    ///
+    /// That is the lane the running task prefers (a task's jobs go to its preferred executor), so a call made from
+    /// it starts on that lane without asking the task for its preference (a walk of its status records under a
+    /// lock) and without searching the lanes.
+    var runningLane: ConnectionLane? {
+        runningLaneReference?.takeUnretainedValue()
+    }
+    /// Unretained: the lanes live as long as the cache that made this loop, which stops it before they go.
+    private var runningLaneReference: Unmanaged<ConnectionLane>?
 
     /// Queues `body` to run on this thread; `first`: ahead of every job queued without it (a running call's next
     /// step), otherwise behind them (a call starting).
@@ -147,7 +159,10 @@ final class EventLoop: @unchecked Sendable {
         owner.store(Self.currentThreadID(), ordering: .relaxed)
         var batch = Deque<LoopWork>()
         var descriptors: [pollfd] = []
-        var polled: [ConnectionLane] = []
+        // The lanes polled this round, by index into `lanes`: a list of the lanes themselves retained and
+        // released each one per round. `lanes` is read once: fixed from `start` to the cleanup.
+        var polled: [Int] = []
+        let lanes = self.lanes
         while true {
             // A bounded batch, so that replies are read and commands written between batches: ten thousand
             // calls starting together must not hold back the first one's command until all have run. Running
@@ -178,14 +193,16 @@ final class EventLoop: @unchecked Sendable {
             batch.append(contentsOf: local.prefix(fromLocal))
             local.removeFirst(fromLocal)
             if let cleanup {
-                lanes = []
+                self.lanes = []
                 cleanup?()
                 return
             }
             for work in batch {
                 switch work {
-                case .job(let job, let executor):
+                case .job(let job, let executor, let lane):
+                    runningLaneReference = lane
                     job.runSynchronously(on: executor)
+                    runningLaneReference = nil
                 case .closure(let body):
                     body()
                 }
@@ -198,10 +215,10 @@ final class EventLoop: @unchecked Sendable {
             descriptors.removeAll(keepingCapacity: true)
             polled.removeAll(keepingCapacity: true)
             descriptors.append(pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0))
-            for lane in lanes {
-                guard let interest = lane.pollInterest else { continue }
+            for index in lanes.indices {
+                guard let interest = lanes[index].pollInterest else { continue }
                 descriptors.append(pollfd(fd: interest.descriptor, events: interest.events, revents: 0))
-                polled.append(lane)
+                polled.append(index)
                 deadline = min(deadline, interest.deadlineNanoseconds)
             }
             let now = monotonicNanoseconds()
@@ -226,12 +243,12 @@ final class EventLoop: @unchecked Sendable {
             if mayWait { queue.withLock { $0.sleeping = false } }
             if ready > 0 && descriptors[0].revents != 0 { drainWakePipe() }
             if ready > 0 {
-                for (position, lane) in polled.enumerated() where descriptors[position + 1].revents != 0 {
-                    lane.handle(events: descriptors[position + 1].revents)
+                for (position, index) in polled.enumerated() where descriptors[position + 1].revents != 0 {
+                    lanes[index].handle(events: descriptors[position + 1].revents)
                 }
             }
             let after = monotonicNanoseconds()
-            for lane in polled { lane.expire(now: after) }
+            for index in polled { lanes[index].expire(now: after) }
         }
     }
 
@@ -247,7 +264,8 @@ final class EventLoop: @unchecked Sendable {
 /// What an ``EventLoop`` runs: a task's job on one of its executors, or a step of a call (a ``CallDriver`` starting,
 /// a failure handed to one).
 enum LoopWork {
-    case job(UnownedJob, UnownedTaskExecutor)
+    /// A task's job, the executor it runs on, and the lane whose executor that is, if it is a lane's.
+    case job(UnownedJob, UnownedTaskExecutor, Unmanaged<ConnectionLane>?)
     case closure(@Sendable () -> Void)
 }
 

@@ -212,18 +212,25 @@ public final class LeaseCache: Sendable {
         lanes.reduce(0) { $0 + $1.commandsSent.load(ordering: .relaxed) }
     }
 
+    /// Commands sent so far on each connection, in the order of ``connectionExecutors``: how the pool spread the
+    /// work, and where calls pinned to a connection went.
+    public var commandsSentByConnection: [Int] {
+        lanes.map { $0.commandsSent.load(ordering: .relaxed) }
+    }
+
     /// The most commands one connection has had in flight at once: 1 without pipelining (or without concurrent
     /// calls on a connection), more when calls sharing a connection overlapped their round trips.
     public var deepestPipeline: Int {
         lanes.reduce(0) { max($0, $1.deepestPipeline.load(ordering: .relaxed)) }
     }
 
-    /// The lane whose thread the current task prefers, if any.
+    /// The lane whose thread the current task prefers, if any: the lane whose executor is running it
+    /// (``EventLoop/runningLane``).
     private func currentLane() -> ConnectionLane? {
-        // A pinned task runs on its lane's loop thread: off every loop, skip asking the task (a status-record walk).
-        guard loops.contains(where: \.isCurrent) else { return nil }
-        guard let preferred = withUnsafeCurrentTask(body: { $0?.unownedTaskExecutor }) else { return nil }
-        return lanes.first { $0.asUnownedTaskExecutor() == preferred }
+        for loop in loops where loop.isCurrent {
+            return loop.runningLane
+        }
+        return nil
     }
 
     /// The lane with the fewest calls, looking from a rotating start so that ties spread evenly.

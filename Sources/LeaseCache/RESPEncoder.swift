@@ -30,10 +30,17 @@ struct RESPEncoder: RedisArgumentSink {
     mutating func text(_ first: String, _ second: String, _ third: String) {
         if name.isEmpty { name = first }
         header(length: first.utf8.count + second.utf8.count + third.utf8.count)
-        bytes.append(contentsOf: first.utf8)
-        bytes.append(contentsOf: second.utf8)
-        bytes.append(contentsOf: third.utf8)
+        appendUTF8(of: first)
+        appendUTF8(of: second)
+        appendUTF8(of: third)
         appendLineEnd()
+    }
+
+    /// Appends the UTF-8 of `text` from its storage: `append(contentsOf: text.utf8)` retained and released the
+    /// string's storage per argument (a prefixed key is too long to be stored inline), twice per command.
+    private mutating func appendUTF8(of text: String) {
+        let appended = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if appended == nil { bytes.append(contentsOf: text.utf8) }
     }
 
     mutating func bytes(_ argument: [UInt8]) {

@@ -318,3 +318,25 @@ func originSeesTheCallersTaskLocals(timeout: Bool, pinned: Bool) async throws {
     #expect(outcome == .fresh(CacheValue(version: 2), leaseLost: false))
     #expect(seen.withLock { $0 } == ["request-7"])
 }
+
+@Test("a caller pinned to a connection makes its calls on that connection, with no hop to another")
+func pinnedCallsStayOnTheirConnection() async throws {
+    let fixture = try Fixture()
+    defer { fixture.stop() }
+    for number in 1...6 { try fixture.set("user:\(number)", "v1") }
+    let cache = try fixture.cache(Preset.pr4821.variant, origin: { _ in CacheValue(version: 2) }, connections: 3)
+    for (position, executor) in cache.connectionExecutors.enumerated() {
+        let before = cache.commandsSentByConnection
+        let outcomes = await Task(executorPreference: executor) {
+            var outcomes: [Outcome] = []
+            for number in (2 * position + 1)...(2 * position + 2) {
+                outcomes.append(await cache.evictAndReloadResult("user:\(number)").outcome)
+            }
+            return outcomes
+        }.value
+        #expect(outcomes.allSatisfy { $0 == .fresh(CacheValue(version: 2), leaseLost: false) })
+        let sent = zip(cache.commandsSentByConnection, before).map { $0 - $1 }
+        // Two reloads: GET, SET NX PX, SET EX and the release each, all on the pinned connection.
+        #expect(sent == (0..<3).map { $0 == position ? 8 : 0 }, "connection \(position): \(sent)")
+    }
+}
