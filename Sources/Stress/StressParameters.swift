@@ -7,8 +7,8 @@ public struct StressParameters: Sendable {
     public var preset: Preset
     /// `evictAndReload` calls.
     public var calls: Int
-    /// How many calls are in flight at once: the first `inFlight` start together, and each return starts the
-    /// next. Default 10,000, #4821's race test; at most ``callsInFlightMaximum``.
+    /// How many calls are in flight at once: `inFlight` callers start together, each making its connection's calls
+    /// one after another. Default 10,000, #4821's race test; at most ``callsInFlightMaximum``.
     public var inFlight: Int
     /// Redis connections the calls are spread over; call `i` runs on connection `i % connections`.
     public var connections: Int

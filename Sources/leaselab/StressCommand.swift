@@ -30,7 +30,7 @@ struct StressCommand: AsyncParsableCommand {
     @Option(help: "evictAndReload calls.")
     var calls = 10_000
 
-    @Option(help: "Calls in flight at once: the first start together, each return starts the next.")
+    @Option(help: "Calls in flight at once: as many callers start together, each making its connection's calls one after another.")
     var inFlight = 10_000
 
     @Option(help: "Redis connections the calls are spread over.")
