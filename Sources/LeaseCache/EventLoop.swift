@@ -235,7 +235,8 @@ final class EventLoop: @unchecked Sendable {
                 // poll counts milliseconds: round up, so that a deadline is never met early and then spun on.
                 wait = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
             }
-            if polled.isEmpty && local.isEmpty && first.isEmpty && deadline == .max { spinForWork() }
+            // Nothing polled is nothing in flight and no deadline (deadlines come only from the polled lanes).
+            if polled.isEmpty && local.isEmpty && first.isEmpty { spinForWork() }
             let mayWait = local.isEmpty && first.isEmpty && queue.withLock { queue -> Bool in
                 guard queue.jobs.isEmpty && queue.firstJobs.isEmpty && !queue.stopping else { return false }
                 queue.sleeping = true

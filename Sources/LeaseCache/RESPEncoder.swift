@@ -39,7 +39,7 @@ struct RESPEncoder: RedisArgumentSink {
     /// Appends the UTF-8 of `text` from its storage: `append(contentsOf: text.utf8)` retained and released the
     /// string's storage per argument (a prefixed key is too long to be stored inline), twice per command.
     private mutating func appendUTF8(of text: String) {
-        let appended = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        let appended: Void? = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
         if appended == nil { bytes.append(contentsOf: text.utf8) }
     }
 
