@@ -121,7 +121,8 @@ let package = Package(
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"]),
         .testTarget(name: "RealRedisTests", dependencies: ["RealRedis", "RedisClient", "LeaseCore", "Simulator", "Trace"]),
         .testTarget(name: "RedisDiffTests", dependencies: ["RedisDiff", "RedisClient", "Simulator", "Trace"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Scenario", "Simulator", "Trace"]),
+        .testTarget(
+            name: "ConformanceTests", dependencies: ["Conformance", "LeaseModel", "Scenario", "Simulator", "Trace"]),
         .testTarget(name: "StressTests", dependencies: ["Stress", "LeaseCache", "RealRedis", "RedisClient", "Trace"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "LeaseCore", "Scenario", "Trace"]),
         .testTarget(

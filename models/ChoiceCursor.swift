@@ -35,7 +35,7 @@ struct ChoiceCursor {
     }
 
     /// A delay for `identity`, one of `options`.
-    mutating func delay(_ choice: DelayChoice, among options: [TimeWindow]) -> TimeWindow {
+    mutating func delay(_ choice: DelayChoice, among options: DelayValues) -> TimeWindow {
         precondition(!options.isEmpty, "ChoiceCursor: no options for the \(choice)")
         let index = pick(count: options.count) { recorded in
             guard case .delay(let recordedChoice, let window) = recorded, recordedChoice == choice else { return nil }
@@ -110,6 +110,12 @@ struct ChoicePoints {
         position < Self.inlineCapacity
             ? Int(truncatingIfNeeded: inlineCounts >> UInt64(position * 8)) & 0xFF
             : overflowCounts[position - Self.inlineCapacity]
+    }
+
+    /// Whether every point had one option: the run was the item's only combination of choices.
+    var hadOneOptionEach: Bool {
+        for position in 0..<count where optionCount(at: position) > 1 { return false }
+        return true
     }
 
     /// Adds a point.

@@ -10,9 +10,9 @@ extension LeaseModel {
     /// then each worker's request or reply, command timeout, origin timer and resume, then origin answers by
     /// worker and call. When the run is quiescent only expiries are left: lease keys always, cache keys only up
     /// to the ghost horizon. No items at all: the run is over.
-    func enabledItems(in state: ModelState) -> (time: Int64, items: [ModelItem]) {
+    func enabledItems(in state: ModelState) -> (time: Int64, items: ItemList) {
         if !state.continuation.isEmpty {
-            return (state.nowMicroseconds, [.continuation])
+            return (state.nowMicroseconds, ItemList(.continuation))
         }
         var pending = Earliest()
         for (index, status) in state.calls.enumerated() where status == .due {
@@ -60,27 +60,24 @@ extension LeaseModel {
         #endif
         // Same-instant expiries go in one fixed order, as in the simulator (its queue ranks them so): cache keys
         // before lease keys, each in `keys:` order. Only the first is enabled; the rest follow it at that instant.
-        var expiry: (time: Int64, item: ModelItem)?
-        func offerExpiry(_ item: ModelItem, at instant: Int64) {
-            if expiry == nil || instant < expiry!.time { expiry = (instant, item) }
-        }
+        var expiry = FirstExpiry()
         for key in state.redis.cache.indices {
             if let entry = state.redis.cache[key] {
                 let instant = ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds)
                 if !quiescent || instant <= state.ghostHorizonMicroseconds {
-                    offerExpiry(.expire(key: key, lease: false), at: instant)
+                    expiry.offer(.expire(key: key, lease: false), at: instant)
                 }
             }
         }
         for key in state.redis.leases.indices {
             if let lease = state.redis.leases[key] {
-                offerExpiry(
+                expiry.offer(
                     .expire(key: key, lease: true),
                     at: ModelRedis.expiryInstant(deadlineMilliseconds: lease.deadlineMilliseconds))
             }
         }
-        if let expiry, expiry.time <= pending.time {
-            return (expiry.time, [expiry.item])
+        if let item = expiry.item, expiry.time <= pending.time {
+            return (expiry.time, ItemList(item))
         }
         return (pending.time, pending.items)
     }
@@ -100,15 +97,71 @@ extension LeaseModel {
 /// The items due at the earliest instant offered so far, in the order offered.
 private struct Earliest {
     var time = Int64.max
-    var items: [ModelItem] = []
+    var items = ItemList()
 
     mutating func offer(_ item: ModelItem, at instant: Int64) {
         if instant < time {
             time = instant
-            items.removeAll(keepingCapacity: true)  // one buffer for the whole scan, not one per earlier instant
-            items.append(item)
+            items.replaceAll(with: item)
         } else if instant == time {
             items.append(item)
         }
+    }
+}
+
+/// The earliest expiry offered so far; the first offered among same-instant ones.
+///
+/// A struct rather than a local function over a local variable: the function's capture boxed the variable,
+/// and every access to it was checked for exclusivity at run time.
+private struct FirstExpiry {
+    var time = Int64.max
+    var item: ModelItem?
+
+    mutating func offer(_ item: ModelItem, at instant: Int64) {
+        if self.item == nil || instant < time {
+            time = instant
+            self.item = item
+        }
+    }
+}
+
+/// The items enabled at one instant, in order: the first held in place, any more in an array.
+///
+/// Why not an array: one item is enabled at nearly every step of a trace replay and of a search, and the array
+/// was allocated for it on every call.
+struct ItemList: RandomAccessCollection {
+    private var first_: ModelItem?
+    private var rest: [ModelItem] = []
+
+    init() {}
+
+    init(_ item: ModelItem) {
+        first_ = item
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { first_ == nil ? 0 : 1 + rest.count }
+
+    subscript(position: Int) -> ModelItem {
+        guard position > 0 else {
+            guard let first_ else { preconditionFailure("ItemList: index \(position) of 0") }
+            return first_
+        }
+        return rest[position - 1]
+    }
+
+    /// Adds an item at the end.
+    mutating func append(_ item: ModelItem) {
+        if first_ == nil {
+            first_ = item
+        } else {
+            rest.append(item)
+        }
+    }
+
+    /// Makes `item` the only one (keeping the array's buffer for later items).
+    mutating func replaceAll(with item: ModelItem) {
+        first_ = item
+        rest.removeAll(keepingCapacity: true)
     }
 }

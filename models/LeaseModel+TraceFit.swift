@@ -17,17 +17,17 @@ extension LeaseModel {
     /// make the same event, and silent actions come between events), so the replay follows every state the
     /// events so far can lead to, deduplicated by fingerprint. With `complete`, the trace must also be a whole
     /// run: after its last event, some state the model can reach silently has no actions left.
+    ///
+    /// A single state is followed in place (``TraceReplay``); several, through ``successors(of:making:)``.
     public func fit(_ events: [TraceEvent], complete: Bool) -> TraceFit {
-        var states = initialStates
-        for (index, event) in events.enumerated() {
-            let next = successors(of: states, making: event)
-            guard !next.isEmpty else {
-                return .diverges(index: index, allowed: allowedEvents(after: states))
+        var replay = TraceReplay(model: self)
+        for index in events.indices {
+            if let before = replay.take(events, at: index) {
+                return .diverges(index: index, allowed: allowedEvents(after: before))
             }
-            states = next
         }
         guard complete else { return .fits }
-        let ends = silentClosure(of: states)
+        let ends = silentClosure(of: replay.currentStates)
         // A state has no transitions exactly when it has no enabled items: each item makes at least one.
         if ends.contains(where: { enabledItems(in: $0).items.isEmpty }) { return .fits }
         var pending: [TraceEvent] = []

@@ -129,21 +129,32 @@ public final class LeaseModel: Sendable {
         delays = DelayOptions(scenario: scenario, domain: domain)
         cacheTTLMilliseconds = Int64(variant.cacheTTLSeconds) * 1_000
         leaseTTLMilliseconds = Int64(variant.leaseTTLMilliseconds)
+        initialStates = Self.makeInitialStates(
+            scenario: scenario, callCount: calls.count, writeCount: writes.count,
+            cacheTTLMilliseconds: cacheTTLMilliseconds)
+        #if DEBUG
+        for state in initialStates { checkInvariants(state) }
+        #endif
     }
 
     // MARK: - The transition system
 
     /// The initial states: Redis holds the initial cached values (stored at time 0 with the cache TTL), nothing
     /// has happened yet. One state per combination of the `maybe` restarts, which the simulator decides at set-up:
-    /// happening first.
-    public var initialStates: [ModelState] {
+    /// happening first. Worked out once, in `init`: every trace replay starts from them.
+    public let initialStates: [ModelState]
+
+    /// Works out ``initialStates``, once the other lookups are set.
+    private static func makeInitialStates(
+        scenario: Scenario, callCount: Int, writeCount: Int, cacheTTLMilliseconds: Int64
+    ) -> [ModelState] {
         var base = ModelState(
             nowMicroseconds: 0,
             redis: ModelRedis(keyCount: scenario.keys.count),
             sourceVersions: PackedList(scenario.keys.map(\.sourceVersion)),
             workers: Array(repeating: ModelWorker(), count: scenario.workerCount),
-            calls: PackedList(repeating: .due, count: calls.count),
-            writesDone: PackedList(repeating: false, count: writes.count),
+            calls: PackedList(repeating: .due, count: callCount),
+            writesDone: PackedList(repeating: false, count: writeCount),
             faults: PackedList(repeating: .undecided, count: scenario.faults.count),
             loads: [],
             ghostHorizonMicroseconds: 0,
@@ -172,9 +183,6 @@ public final class LeaseModel: Sendable {
                 for position in states.indices { states[position].faults[index] = .restartPending }
             }
         }
-        #if DEBUG
-        for state in states { checkInvariants(state) }
-        #endif
         return states
     }
 

@@ -28,7 +28,7 @@ struct DelayOptions: Hashable, Sendable {
     /// Origin latencies of loads without a fixed override.
     var origin: [TimeWindow]
     /// In validation, the run's own delays, each inside its range (see ``ModelDomain/validation(delays:)``).
-    var drawn: [DelayChoice: Int64] = [:]
+    var drawn = DrawnDelays()
     /// The explored pause lengths (`explore: pause:`), each tried by the pauses whose range holds it.
     var pauseValues: [Int64]
 
@@ -40,14 +40,11 @@ struct DelayOptions: Hashable, Sendable {
         // override's, never a ranged load's (the simulator draws ranged loads from the range only).
         origin = Self.options(explore.originLatenciesMicroseconds, in: scenario.origin.latency)
         guard case .validation(let delays) = domain else { return }
-        for (choice, value) in delays {
+        drawn = DrawnDelays(delays) { choice, value in
             switch choice {
-            case .network, .restartNotice:
-                if scenario.network.latency.contains(value) { drawn[choice] = value }
-            case .origin:
-                if scenario.origin.latency.contains(value) { drawn[choice] = value }
-            case .pause:
-                drawn[choice] = value  // judged against its own fault's range in ``pauses(_:_:)``
+            case .network, .restartNotice: return scenario.network.latency.contains(value)
+            case .origin: return scenario.origin.latency.contains(value)
+            case .pause: return true  // judged against its own fault's range in ``pauses(_:_:)``
             }
         }
     }
@@ -59,23 +56,25 @@ struct DelayOptions: Hashable, Sendable {
     }
 
     /// The options of a network delay (a request, a reply, a restart notice).
-    func network(_ choice: DelayChoice) -> [TimeWindow] {
-        if !drawn.isEmpty, let value = drawn[choice] { return [TimeWindow(microseconds: value)] }
-        return network
+    func network(_ choice: DelayChoice) -> DelayValues {
+        if !drawn.isEmpty, let value = drawn[choice] { return DelayValues(drawn: TimeWindow(microseconds: value)) }
+        return DelayValues(network)
     }
 
     /// The options of a ranged origin latency.
-    func origin(_ choice: DelayChoice) -> [TimeWindow] {
-        if !drawn.isEmpty, let value = drawn[choice] { return [TimeWindow(microseconds: value)] }
-        return origin
+    func origin(_ choice: DelayChoice) -> DelayValues {
+        if !drawn.isEmpty, let value = drawn[choice] { return DelayValues(drawn: TimeWindow(microseconds: value)) }
+        return DelayValues(origin)
     }
 
     /// The lengths a pause whose fault allows `range` takes: in validation the run's own draw when inside the
     /// range; otherwise the `explore: pause:` values inside the range, or the range's ends when none is (the
     /// simulator draws a pause's length from its fault's range, so an explored length outside it would make
     /// model paths no replay can follow).
-    func pauses(_ range: LatencyRange, _ choice: DelayChoice) -> [TimeWindow] {
-        if !drawn.isEmpty, let value = drawn[choice], range.contains(value) { return [TimeWindow(microseconds: value)] }
-        return Self.options(pauseValues, in: range)
+    func pauses(_ range: LatencyRange, _ choice: DelayChoice) -> DelayValues {
+        if !drawn.isEmpty, let value = drawn[choice], range.contains(value) {
+            return DelayValues(drawn: TimeWindow(microseconds: value))
+        }
+        return DelayValues(Self.options(pauseValues, in: range))
     }
 }

@@ -26,7 +26,7 @@ struct ModelStep {
     var cursor: ChoiceCursor
     /// Whether the step builds its event's trace form (``event``). The explorer needs only to know that an event
     /// was made: building commands and replies (a bulk reply's bytes are an array) was a fifth of its time.
-    let recordsEvent: Bool
+    private(set) var recordsEvent: Bool
     /// Whether the action has made its event: at most one.
     private(set) var madeEvent = false
     /// The event made so far, when ``recordsEvent``.
@@ -45,6 +45,18 @@ struct ModelStep {
     /// The state reached, handed over without a copy (each copy of a state retains each of its arrays).
     consuming func finalState() -> ModelState {
         state
+    }
+
+    /// Makes the step ready to take the next item from the state it reached, as a new step would from a copy of
+    /// that state: a trace replay walking a chain of states (``LeaseModel/followChain(_:making:)``) keeps
+    /// one step, so the state is changed in place and never copied between items.
+    mutating func startOver(recordsEvent: Bool) {
+        works = PendingWorks()  // what the last item left is in the state's continuation
+        self.recordsEvent = recordsEvent
+        cursor = ChoiceCursor(indices: ChoicePoints(), recordsChoices: false)
+        madeEvent = false
+        event = nil
+        effect = StepEffect()
     }
 
     /// Handles `item` at `time`.

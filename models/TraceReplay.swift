@@ -1,0 +1,134 @@
+import Trace
+
+/// A trace replayed on the model event by event: the states the events so far lead to, kept the cheap way
+/// while there is only one.
+///
+/// A validation replay (``LeaseModel/fit(_:complete:)`` on a simulator run, in the run's own delays) nearly
+/// always follows a single state along a chain: one item enabled at a time, with one combination of choices,
+/// silent until the item that makes the event. The replay then keeps that state inside one ``ModelStep`` and
+/// changes it in place, item after item and event after event, with no copy and no fingerprint. Anywhere the
+/// chain branches it hands over to ``LeaseModel/successors(of:making:)``, which follows every state and
+/// deduplicates, and it comes back to the chain when a single state is left.
+///
+/// A branch found before the item runs (several items enabled, or none before the event's instant) leaves the
+/// state intact, and the general walk starts from it: every state before it on the chain had one silent
+/// transition, so it leads to the same states. A branch found inside the item (a choice with several options)
+/// or an event that does not fit has already changed the state; the state before the event is then rebuilt
+/// from a copy kept every ``checkpointInterval`` events, by replaying the chain's events since, which went the
+/// one way they can. The copy is the only one the chain makes, and the rebuild is rare in validation; in a
+/// replay of model paths with many branches the checkpoint is renewed after every branch, so it stays near.
+struct TraceReplay {
+    let model: LeaseModel
+    /// While the replay follows one state: the step that holds it.
+    private var walker: ModelStep
+    /// Whether ``walker`` holds the one state; otherwise ``states`` holds them.
+    private var followsOne = false
+    /// The states the events so far lead to, when not one.
+    private var states: [ModelState] = []
+    /// A copy of the state before event ``checkpointIndex``, from which the chain rebuilds later states.
+    private var checkpoint: ModelState
+    private var checkpointIndex = 0
+
+    /// How many events the chain goes between copies of its state.
+    static let checkpointInterval = 64
+
+    /// The most silent steps the chain takes before an event: far above any trace's. The chain does not
+    /// deduplicate, so this is what would stop a silent cycle (a model bug) from spinning for ever; past it the
+    /// general walk, which deduplicates, takes over.
+    static let chainStepLimit = 10_000
+
+    init(model: LeaseModel) {
+        self.model = model
+        let initial = model.initialStates
+        walker = ModelStep(
+            model: model, state: initial[0], cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false),
+            recordsEvent: false)
+        checkpoint = initial[0]
+        if initial.count == 1 {
+            followsOne = true
+        } else {
+            states = initial
+        }
+    }
+
+    /// The states the events so far lead to (before the silent actions after the last one).
+    var currentStates: [ModelState] {
+        followsOne ? [walker.state] : states
+    }
+
+    /// Takes `events[index]`, every earlier event having been taken. Returns the states before it when it does
+    /// not fit (the replay is then over), nil when it does.
+    mutating func take(_ events: [TraceEvent], at index: Int) -> [ModelState]? {
+        let event = events[index]
+        var before: [ModelState]
+        if followsOne {
+            switch model.followChain(&walker, making: event) {
+            case .reached:
+                if index + 1 - checkpointIndex >= Self.checkpointInterval { setCheckpoint(walker.state, at: index + 1) }
+                return nil
+            case .branchesAhead:
+                before = [walker.state]
+            case .changedOnTheWay:
+                before = [rebuild(events, before: index)]
+            }
+        } else {
+            before = states
+        }
+        let next = model.successors(of: before, making: event)
+        guard !next.isEmpty else { return before }
+        if next.count == 1 {
+            walker.state = next[0]
+            followsOne = true
+            setCheckpoint(next[0], at: index + 1)
+        } else {
+            states = next
+            followsOne = false
+        }
+        return nil
+    }
+
+    private mutating func setCheckpoint(_ state: ModelState, at index: Int) {
+        checkpoint = state
+        checkpointIndex = index
+    }
+
+    /// The state before `events[index]`, rebuilt from the checkpoint along the chain.
+    private func rebuild(_ events: [TraceEvent], before index: Int) -> ModelState {
+        var step = ModelStep(
+            model: model, state: checkpoint, cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false),
+            recordsEvent: false)
+        for replayed in checkpointIndex..<index {
+            let end = model.followChain(&step, making: events[replayed])
+            precondition(end == .reached, "TraceReplay: the chain from the checkpoint went another way")
+        }
+        return step.state
+    }
+}
+
+/// How the chain's walk to an event ended.
+enum ChainEnd: Hashable {
+    /// The event was made; the step holds the state it leads to.
+    case reached
+    /// Something branches before the next item runs (several items, or no item at or before the event's
+    /// instant): the step's state is intact, one the event's start state leads to silently.
+    case branchesAhead
+    /// An item had several choice combinations, or made another event: the step's state is spent.
+    case changedOnTheWay
+}
+
+extension LeaseModel {
+    /// Walks `step`'s state along the chain to `event`, in place: see ``TraceReplay``.
+    func followChain(_ step: inout ModelStep, making event: TraceEvent) -> ChainEnd {
+        for _ in 0..<TraceReplay.chainStepLimit {
+            let (time, items) = enabledItems(in: step.state)
+            guard items.count == 1, time <= event.timeMicroseconds else { return .branchesAhead }
+            let eventDue = time == event.timeMicroseconds
+            step.startOver(recordsEvent: eventDue)
+            step.run(items[0], at: time)
+            guard step.cursor.points.hadOneOptionEach else { return .changedOnTheWay }
+            guard step.madeEvent else { continue }
+            return eventDue && step.event == event ? .reached : .changedOnTheWay
+        }
+        return .branchesAhead
+    }
+}
