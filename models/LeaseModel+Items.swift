@@ -26,9 +26,10 @@ extension LeaseModel {
                 pending.offer(.restart(fault: index), at: at)
             }
         }
-        for number in 1...state.workers.count {
-            let worker = state[worker: number]
-            if let outstanding = worker.outstanding {
+        // The worker's parts are read one by one: a copy of the whole worker retained its queue of waiting calls.
+        for position in state.workers.indices {
+            let number = position + 1
+            if let outstanding = state.workers[position].outstanding {
                 switch outstanding.message {
                 case .request(let arrival):
                     pending.offer(.request(worker: number), at: arrival.pointMicroseconds)
@@ -41,10 +42,11 @@ extension LeaseModel {
                     pending.offer(.commandTimeout(worker: number), at: outstanding.deadlineMicroseconds)
                 }
             }
-            if worker.pause == nil, let call = worker.call, case .loading(_, let timer?) = call.phase {
+            let pause = state.workers[position].pause
+            if pause == nil, let call = state.workers[position].call, case .loading(_, let timer?) = call.phase {
                 pending.offer(.originTimer(worker: number), at: timer)
             }
-            if let pause = worker.pause {
+            if let pause {
                 pending.offer(.resume(worker: number), at: pause.resume.pointMicroseconds)
             }
         }

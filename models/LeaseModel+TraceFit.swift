@@ -26,10 +26,8 @@ extension LeaseModel {
                 return .diverges(index: index, allowed: allowedEvents(after: before))
             }
         }
-        guard complete else { return .fits }
+        guard complete, !replay.mayEnd() else { return .fits }
         let ends = silentClosure(of: replay.currentStates)
-        // A state has no transitions exactly when it has no enabled items: each item makes at least one.
-        if ends.contains(where: { enabledItems(in: $0).items.isEmpty }) { return .fits }
         var pending: [TraceEvent] = []
         for state in ends {
             for successor in successors(of: state) {

@@ -64,6 +64,8 @@ public final class LeaseModel: Sendable {
     let delays: DelayOptions
     let cacheTTLMilliseconds: Int64
     let leaseTTLMilliseconds: Int64
+    /// The values `v0` to `v<n>`, `n` the highest version the scenario names: the versions the model can hold.
+    let traceValues: [CacheValue]
 
     /// A scenario call, as the model uses it.
     struct CallSpec: Hashable, Sendable {
@@ -129,6 +131,9 @@ public final class LeaseModel: Sendable {
         delays = DelayOptions(scenario: scenario, domain: domain)
         cacheTTLMilliseconds = Int64(variant.cacheTTLSeconds) * 1_000
         leaseTTLMilliseconds = Int64(variant.leaseTTLMilliseconds)
+        let highestVersion = (scenario.keys.flatMap { [$0.sourceVersion, $0.cachedVersion ?? 0] }
+            + scenario.writes.map(\.version)).max() ?? 0
+        traceValues = (0...max(0, highestVersion)).map(CacheValue.init(version:))
         initialStates = Self.makeInitialStates(
             scenario: scenario, callCount: calls.count, writeCount: writes.count,
             cacheTTLMilliseconds: cacheTTLMilliseconds)
@@ -318,10 +323,10 @@ public final class LeaseModel: Sendable {
         case .acquire(let key, let token):
             return .acquire(key: keyNames[key], token: token.token, ttlMilliseconds: variant.leaseTTLMilliseconds)
         case .store(let key, let version):
-            return .set(key: keyNames[key], value: CacheValue(version: version), ttlSeconds: variant.cacheTTLSeconds)
+            return .set(key: keyNames[key], value: traceValue(version), ttlSeconds: variant.cacheTTLSeconds)
         case .fencedStore(let key, let version, let token):
             return .fencedWrite(
-                key: keyNames[key], value: CacheValue(version: version), token: token.token,
+                key: keyNames[key], value: traceValue(version), token: token.token,
                 ttlSeconds: variant.cacheTTLSeconds)
         case .releaseScript(let key, let token):
             return .release(key: keyNames[key], token: token.token)
@@ -332,12 +337,28 @@ public final class LeaseModel: Sendable {
         }
     }
 
+    /// A version's value as the trace shows it, `v<version>`: from ``traceValues`` when there, so that building
+    /// an event does not format and allocate it (a trace replay builds one at every event).
+    func traceValue(_ version: Int) -> CacheValue {
+        version >= 0 && version < traceValues.count ? traceValues[version] : CacheValue(version: version)
+    }
+
+    /// An outcome as the trace shows it.
+    func traceOutcome(_ outcome: ModelOutcome) -> Outcome {
+        switch outcome {
+        case .fresh(let version, let leaseLost): return .fresh(traceValue(version), leaseLost: leaseLost)
+        case .stale(let version, let reason): return .stale(traceValue(version), reason)
+        case .miss: return .miss
+        case .error(let reason): return .error(reason)
+        }
+    }
+
     /// A reply as the trace shows it.
     func traceReply(_ reply: ModelReply) -> Reply {
         switch reply {
         case .ok: return .ok
         case .null: return .null
-        case .value(let version): return .bulk(CacheValue(version: version).bytes)
+        case .value(let version): return .bulk(traceValue(version).bytes)
         case .token(let token): return .bulk(token.token.bytes)
         case .integer(let value): return .integer(Int64(value))
         }

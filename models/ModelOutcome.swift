@@ -1,6 +1,6 @@
 import Trace
 
-/// How a call ends, with versions for values: ``outcome`` gives the trace form.
+/// How a call ends, with versions for values: ``LeaseModel/traceOutcome(_:)`` gives the trace form.
 enum ModelOutcome: Hashable, Sendable {
     /// The call reloaded `version`; `leaseLost` when a fenced write was refused.
     case fresh(version: Int, leaseLost: Bool)
@@ -10,16 +10,6 @@ enum ModelOutcome: Hashable, Sendable {
     case miss
     /// A command failed.
     case error(ErrorReason)
-
-    /// The trace form.
-    var outcome: Outcome {
-        switch self {
-        case .fresh(let version, let leaseLost): return .fresh(CacheValue(version: version), leaseLost: leaseLost)
-        case .stale(let version, let reason): return .stale(CacheValue(version: version), reason)
-        case .miss: return .miss
-        case .error(let reason): return .error(reason)
-        }
-    }
 
     /// The version handed to the caller, if any.
     var servedVersion: Int? {

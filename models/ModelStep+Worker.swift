@@ -62,7 +62,7 @@ extension ModelStep {
             precondition(
                 state[worker: worker].outstanding == nil && state[worker: worker].pause == nil,
                 "ModelStep: w\(worker) returns while waiting or paused")
-            emit(.worker(worker)) { _ in .return(outcome.outcome) }
+            emit(.worker(worker)) { .return($0.traceOutcome(outcome)) }
             effect.returned = (worker, call.key, outcome)
             state.calls[call.callIndex] = .returned
             state[worker: worker].call = nil

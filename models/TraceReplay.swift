@@ -59,10 +59,10 @@ struct TraceReplay {
     /// Takes `events[index]`, every earlier event having been taken. Returns the states before it when it does
     /// not fit (the replay is then over), nil when it does.
     mutating func take(_ events: [TraceEvent], at index: Int) -> [ModelState]? {
-        let event = events[index]
-        var before: [ModelState]
+        let before: [ModelState]
+        let next: [ModelState]
         if followsOne {
-            switch model.followChain(&walker, making: event) {
+            switch model.followChain(&walker, making: events[index]) {
             case .reached:
                 if index + 1 - checkpointIndex >= Self.checkpointInterval { setCheckpoint(walker.state, at: index + 1) }
                 return nil
@@ -71,10 +71,11 @@ struct TraceReplay {
             case .changedOnTheWay:
                 before = [rebuild(events, before: index)]
             }
+            next = model.successors(of: before, making: events[index])
         } else {
             before = states
+            next = successorsOneByOne(of: states, making: events[index])
         }
-        let next = model.successors(of: before, making: event)
         guard !next.isEmpty else { return before }
         if next.count == 1 {
             walker.state = next[0]
@@ -85,6 +86,49 @@ struct TraceReplay {
             followsOne = false
         }
         return nil
+    }
+
+    /// Whether the run may end after the events taken: whether some state they lead to silently has no item
+    /// left. Along the chain first, in place; the general closure where it branches or makes an event.
+    ///
+    /// The state is copied before each silent step (this runs once per trace), so that it is there to hand to
+    /// the general closure, and left as it was when the answer is no, for ``currentStates``.
+    mutating func mayEnd() -> Bool {
+        if followsOne {
+            for _ in 0..<Self.chainStepLimit {
+                let (time, items) = model.enabledItems(in: walker.state)
+                if items.isEmpty { return true }
+                guard items.count == 1 else { break }
+                let saved = walker.state
+                walker.startOver(recordsEvent: false)
+                walker.run(items[0], at: time)
+                guard walker.cursor.points.hadOneOptionEach, !walker.madeEvent else {
+                    walker.state = saved
+                    break
+                }
+            }
+        }
+        // A state has no transitions exactly when it has no enabled items: each item makes at least one.
+        return model.silentClosure(of: currentStates).contains { model.enabledItems(in: $0).items.isEmpty }
+    }
+
+    /// What ``LeaseModel/successors(of:making:)`` gives for several states, in the same order: each state's
+    /// own successors, from the last state to the first (the general walk's stack takes them so), each found
+    /// along its chain when it has one, deduplicated. (A state two of them lead to is kept where first found,
+    /// as the general walk, which expands it once, keeps it.)
+    private func successorsOneByOne(of states: [ModelState], making event: TraceEvent) -> [ModelState] {
+        var next = DistinctStates()
+        for state in states.reversed() {
+            var step = ModelStep(
+                model: model, state: state, cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false),
+                recordsEvent: false)
+            if model.followChain(&step, making: event) == .reached {
+                _ = next.insert(step.finalState())
+            } else {
+                for found in model.successors(of: [state], making: event) { _ = next.insert(found) }
+            }
+        }
+        return next.states
     }
 
     private mutating func setCheckpoint(_ state: ModelState, at index: Int) {
