@@ -459,14 +459,14 @@ public struct Simulation<C: Chooser> {
             guard workers[worker].epoch == epoch else { return }  // the connection broke on the way
             // On a live connection the request is the worker's outstanding command: it sends the next only after
             // this one's reply or failure, and a failure opens a new connection.
-            guard workers[worker].outstandingNumber == number, outstandingCommands[worker] != nil else {
+            // Moved out and back rather than copied: the command stays outstanding (a timeout or a broken
+            // connection still names it), and the server's work on it costs no reference counting. Taken in the
+            // guard, not tested for nil first: testing an optional command copied and destroyed it.
+            guard workers[worker].outstandingNumber == number, let command = outstandingCommands[worker].take() else {
                 preconditionFailure("Simulation: w\(worker)'s request \(number) arrived but \(workers[worker].outstandingNumber) (\(String(describing: outstandingCommands[worker]))) is outstanding")
             }
-            // Moved out and back rather than copied: the command stays outstanding (a timeout or a broken
-            // connection still names it), and the server's work on it costs no reference counting.
-            let command = outstandingCommands[worker].take()!
             execute(command, worker: worker, epoch: epoch, call: call, number: number)
-            outstandingCommands[worker] = command
+            outstandingCommands[worker] = consume command
 
         case .reply(let worker, _, _, _), .connectionLost(let worker, _, _, _), .commandTimeout(let worker, _, _, _),
             .originTimer(let worker, _, _):
@@ -794,18 +794,26 @@ public struct Simulation<C: Chooser> {
     }
 
     /// Carries out a step's actions for a worker.
-    private mutating func perform(_ actions: Actions, worker: Int) {
-        guard let first = actions.first else { return }
+    ///
+    /// Consumes the actions and takes them apart (``Actions/split()``): each is moved into ``carryOut``, where
+    /// reading `first` and `second` off a borrowed value copied each action and later destroyed the original.
+    private mutating func perform(_ actions: consuming Actions, worker: Int) {
+        let (taken, second) = actions.split()
+        guard let first = taken else { return }
         // Only a worker with faults can pause: the others skip the pause-point test of every command.
         let mayPause = !faultsOfWorker[worker].isEmpty
         if mayPause, case .send(let command) = first, let point = PausePoint.before(command, variant: variant),
             pauseIfDue(worker, at: point)
         {
-            heldActions[worker] = actions
+            if let second {
+                heldActions[worker] = Actions(first, second)
+            } else {
+                heldActions[worker] = Actions(first)
+            }
             return
         }
         carryOut(first, worker: worker)
-        if let second = actions.second {
+        if let second {
             if mayPause, case .send(let command) = second, let point = PausePoint.before(command, variant: variant),
                 pauseIfDue(worker, at: point)
             {
