@@ -43,8 +43,9 @@ public struct Simulation<C: Chooser> {
     private var queue = EventQueue()
     private var sequence: UInt64 = 0
     /// The scheduled items, by slot; the heap orders slot numbers, so it moves small values.
-    private var items: [Item?] = []
-    private var freeSlots: [Int32] = []
+    private var items: [ItemSlot] = []
+    /// The first free slot in `items` (the others are linked from it), or -1 when none is free.
+    private var firstFreeSlot: Int32 = -1
     /// How many queued items are not expiries: none left (and every call returned) means the run is over.
     private var queuedOtherThanExpiries = 0
     /// The most entries the queue held at once, for the benchmark's report.
@@ -96,12 +97,11 @@ public struct Simulation<C: Chooser> {
     private let originLatency: LatencyRange
     private var events: [TraceEvent] = []
     private var eventCount = 0
-    /// Each scenario call's result, by the call's index in the scenario (time order); a placeholder until the
-    /// call returns (see ``returned``). Not optionals: when every call returns, as in any run that ends, this is
-    /// the result's list as it stands, with no pass to unwrap it.
+    /// Each scenario call's result, by the call's index in the scenario (time order); until the call returns, a
+    /// placeholder whose worker is 0 (workers count from 1), which is how ``returnedResults()`` tells them apart.
+    /// Not optionals: when every call returns, as in any run that ends, this is the result's list as it stands,
+    /// with no pass to unwrap it.
     private var results: [CallResult]
-    /// Which calls returned, by the call's index in the scenario.
-    private var returned: [Bool]
     private var returnedCalls = 0
     private var faultDecisions: [Bool?]
     private var sameInstant: [Scheduled] = []
@@ -144,7 +144,6 @@ public struct Simulation<C: Chooser> {
         self.results = Array(
             repeating: CallResult(worker: 0, callNumber: 0, key: "", outcome: .miss, releaseResult: nil),
             count: scenario.calls.count)
-        self.returned = Array(repeating: false, count: scenario.calls.count)
         self.faultDecisions = Array(repeating: nil, count: scenario.faults.count)
         var faultsOfWorker = Array(repeating: [WorkerFault](), count: scenario.workerCount + 1)
         for (index, fault) in scenario.faults.enumerated() {
@@ -196,7 +195,7 @@ public struct Simulation<C: Chooser> {
         if returnedCalls == results.count { return results }
         var list: [CallResult] = []
         list.reserveCapacity(returnedCalls)
-        for index in results.indices where returned[index] {
+        for index in results.indices where results[index].worker != 0 {
             list.append(results[index])
         }
         return list
@@ -227,12 +226,16 @@ public struct Simulation<C: Chooser> {
     private mutating func schedule(_ item: Item, at time: Int64, priority: UInt8 = 1, expiryRank: UInt16 = 0) {
         sequence &+= 1
         let slot: Int32
-        if let free = freeSlots.popLast() {
-            slot = free
-            items[Int(free)] = item
+        if firstFreeSlot >= 0 {
+            slot = firstFreeSlot
+            guard case .free(let next) = items[Int(slot)] else {
+                preconditionFailure("Simulation: free slot \(slot) holds \(items[Int(slot)])")
+            }
+            firstFreeSlot = next
+            items[Int(slot)] = .queued(item)
         } else {
             slot = Int32(items.count)
-            items.append(item)
+            items.append(.queued(item))
         }
         queue.insert(
             Scheduled(
@@ -307,9 +310,18 @@ public struct Simulation<C: Chooser> {
     @inline(__always)
     private mutating func take(_ scheduled: Scheduled) -> Item {
         let slot = Int(scheduled.slot)
-        guard let item = items[slot].take() else { preconditionFailure("Simulation: slot \(slot) is empty") }
-        freeSlots.append(scheduled.slot)
+        guard case .queued(let item) = items[slot] else { preconditionFailure("Simulation: slot \(slot) is empty") }
+        items[slot] = .free(next: firstFreeSlot)
+        firstFreeSlot = scheduled.slot
         if scheduled.priority != 0 { queuedOtherThanExpiries -= 1 }
+        return item
+    }
+
+    /// The item `scheduled` names, left in its slot.
+    private func queuedItem(_ scheduled: Scheduled) -> Item {
+        guard case .queued(let item) = items[Int(scheduled.slot)] else {
+            preconditionFailure("Simulation: slot \(scheduled.slot) is empty")
+        }
         return item
     }
 
@@ -358,7 +370,7 @@ public struct Simulation<C: Chooser> {
         // A stale item goes first, unasked: it makes nothing, and the model (which has no such item) could not
         // answer for it. Plain loops, not closures: a closure over `self` here copied the whole simulation.
         var picked = -1
-        for index in sameInstant.indices where isStale(items[Int(sameInstant[index].slot)]!) {
+        for index in sameInstant.indices where isStale(queuedItem(sameInstant[index])) {
             picked = index
             break
         }
@@ -366,7 +378,7 @@ public struct Simulation<C: Chooser> {
             var candidates: [EventIdentity] = []
             candidates.reserveCapacity(sameInstant.count)
             for entry in sameInstant {
-                candidates.append(items[Int(entry.slot)]!.identity(calls: calls))
+                candidates.append(queuedItem(entry).identity(calls: calls))
             }
             picked = chooser.first(among: candidates)
             precondition(sameInstant.indices.contains(picked), "Chooser picked \(picked) of \(sameInstant.count)")
@@ -529,17 +541,21 @@ public struct Simulation<C: Chooser> {
         let spec = calls[index]
         let key = keys.names[spec.keyIndex]
         // The token by worker and call: its text is made only if a command carries it (most calls miss first).
-        machines[spec.worker] = EvictAndReload(
-            key: key, worker: spec.worker, call: spec.callNumber, variant: variant)
-        workers[spec.worker].busy = true
-        workers[spec.worker].callNumber = spec.callNumber
-        workers[spec.worker].callIndex = index
-        workers[spec.worker].keyIndex = spec.keyIndex
-        workers[spec.worker].commandNumber = 0
-        workers[spec.worker].outstandingNumber = 0
+        // Started before it is stored: starting it in its optional slot cost an unwrap in place and a second
+        // write to the array.
+        var machine = EvictAndReload(key: key, worker: spec.worker, call: spec.callNumber, variant: variant)
+        var state = workers[spec.worker]
+        state.busy = true
+        state.callNumber = spec.callNumber
+        state.callIndex = index
+        state.keyIndex = spec.keyIndex
+        state.commandNumber = 0
+        state.outstandingNumber = 0
+        workers[spec.worker] = state
         if !pausesUsed[spec.worker].isEmpty { pausesUsed[spec.worker] = [] }
         record(.worker(spec.worker), .call(key: key, call: spec.callNumber))
-        let actions = machines[spec.worker]!.start(nowMicroseconds: now)
+        let actions = machine.start(nowMicroseconds: now)
+        machines[spec.worker] = consume machine
         perform(actions, worker: spec.worker)
         #if DEBUG
         checkInvariants(ofWorker: spec.worker)
@@ -830,17 +846,21 @@ public struct Simulation<C: Chooser> {
         switch consume action {
         case .send(let asked):
             let command = mutation == .none ? asked : mutation.sent(asked)
-            let call = workers[worker].callNumber
-            let number = workers[worker].commandNumber + 1
-            workers[worker].commandNumber = number
-            workers[worker].outstandingNumber = number
-            outstandingCommands[worker] = command
-            let epoch = workers[worker].epoch
+            // The worker's plain state is read once and written back once: each write through the array was a
+            // uniqueness check of its own.
+            var state = workers[worker]
+            let call = state.callNumber
+            let number = state.commandNumber + 1
+            let epoch = state.epoch
             let delay = chooser.delay(
                 .network(worker: worker, call: call, command: number, direction: .request),
                 in: networkLatency)
             let deadline = now + variant.commandTimeoutMicroseconds
-            workers[worker].outstandingDeadlineMicroseconds = deadline
+            state.commandNumber = number
+            state.outstandingNumber = number
+            state.outstandingDeadlineMicroseconds = deadline
+            workers[worker] = state
+            outstandingCommands[worker] = command
             schedule(.request(worker: worker, epoch: epoch, call: call, command: number), at: now + delay)
             // The timeout is queued only when it can fire: when the request itself arrives no sooner. Otherwise it
             // is queued at the server, once it is known whether the reply comes back in time (``execute``). This
@@ -878,7 +898,6 @@ public struct Simulation<C: Chooser> {
             let state = workers[worker]
             // Moved out, not copied: reading the machine in place through the optional copied all of it.
             let machine = machines[worker].take()
-            returned[state.callIndex] = true
             results[state.callIndex] = CallResult(
                 worker: worker, callNumber: state.callNumber, key: keys.names[state.keyIndex], outcome: outcome,
                 releaseResult: machine?.releaseResult)
