@@ -74,8 +74,10 @@ public struct Simulation<C: Chooser> {
 
     /// The plain part of each worker.
     private var workers: [WorkerState]
-    /// Each worker's call in progress.
-    private var machines: [EvictAndReload?]
+    /// Each worker's call in progress, or its last call (finished) or a placeholder (never started) while it is
+    /// idle: `busy` says which. Not optionals: every input reached a machine through an unwrap in place, and a
+    /// finished call's machine was moved out to be read; it now stays until the next call replaces it.
+    private var machines: [EvictAndReload]
     /// Each worker's outstanding command (meaningful while its `outstandingNumber` is not 0).
     private var outstandingCommands: [Command?]
     /// Each worker's reply on its way, if any.
@@ -131,7 +133,8 @@ public struct Simulation<C: Chooser> {
         self.expiryQueued = Array(repeating: nil, count: keys.expiryNames.count)
         let workerSlots = scenario.workerCount + 1  // index 0 unused
         self.workers = Array(repeating: WorkerState(), count: workerSlots)
-        self.machines = Array(repeating: nil, count: workerSlots)
+        self.machines = Array(
+            repeating: EvictAndReload(key: "", worker: 0, call: 0, variant: variant), count: workerSlots)
         self.outstandingCommands = Array(repeating: nil, count: workerSlots)
         self.repliesInFlight = Array(repeating: nil, count: workerSlots)
         self.waitingCalls = Array(repeating: [], count: workerSlots)
@@ -405,7 +408,7 @@ public struct Simulation<C: Chooser> {
         case .originTimer(let worker, let call, let deadline):
             let state = workers[worker]
             guard state.paused == nil, state.busy else { return true }
-            return !(state.callNumber == call && machines[worker]!.timerDeadlineMicroseconds == deadline)
+            return !(state.callNumber == call && machines[worker].timerDeadlineMicroseconds == deadline)
         case .callStart, .originAnswer, .resume, .sourceWrite, .expire, .restart:
             return false
         }
@@ -726,7 +729,7 @@ public struct Simulation<C: Chooser> {
                 preconditionFailure("Simulation: w\(worker)'s reply to \(number) arrived but \(String(describing: taken)) is in flight")
             }
             workers[worker].outstandingNumber = 0
-            let actions = machines[worker]!.receive(inFlight.reply, nowMicroseconds: now)
+            let actions = machines[worker].receive(inFlight.reply, nowMicroseconds: now)
             perform(actions, worker: worker)
 
         case .connectionLost(_, let epoch, let call, let number):
@@ -742,20 +745,20 @@ public struct Simulation<C: Chooser> {
             fail(worker, command, .timeout)
 
         case .originAnswer(_, let call, _, let version, let fails):
-            guard state.callNumber == call, machines[worker]!.isLoading else { return }
+            guard state.callNumber == call, machines[worker].isLoading else { return }
             if pauseIfDue(worker, at: .afterLoad) {
                 inboxes[worker].append(item)
                 return
             }
             let actions =
                 fails
-                ? machines[worker]!.originFailed(nowMicroseconds: now)
-                : machines[worker]!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
+                ? machines[worker].originFailed(nowMicroseconds: now)
+                : machines[worker].originLoaded(value(ofVersion: version), nowMicroseconds: now)
             perform(actions, worker: worker)
 
         case .originTimer(_, let call, let deadline):
-            guard state.callNumber == call, machines[worker]!.timerDeadlineMicroseconds == deadline else { return }
-            let actions = machines[worker]!.handleTimeout(nowMicroseconds: now)
+            guard state.callNumber == call, machines[worker].timerDeadlineMicroseconds == deadline else { return }
+            let actions = machines[worker].handleTimeout(nowMicroseconds: now)
             guard !actions.isEmpty else { return }
             let key = keys.names[state.keyIndex]
             record(.worker(worker), .originTimeout(key: key))
@@ -771,8 +774,8 @@ public struct Simulation<C: Chooser> {
     private func checkInvariants(ofWorker worker: Int) {
         let state = workers[worker]
         precondition(
-            state.busy == (machines[worker] != nil),
-            "Simulation: w\(worker) busy is \(state.busy) but its machine is \(String(describing: machines[worker]))")
+            !state.busy || !machines[worker].isFinished,
+            "Simulation: w\(worker) is busy but its machine is finished: \(machines[worker])")
         precondition(
             state.outstandingNumber == 0 || (state.busy && outstandingCommands[worker] != nil),
             "Simulation: w\(worker) waits on command \(state.outstandingNumber) but \(String(describing: outstandingCommands[worker])) is outstanding")
@@ -789,7 +792,7 @@ public struct Simulation<C: Chooser> {
         }
         workers[worker].outstandingNumber = 0
         workers[worker].epoch += 1  // the next command goes out on a fresh connection
-        let actions = machines[worker]!.commandFailed(failure, nowMicroseconds: now)
+        let actions = machines[worker].commandFailed(failure, nowMicroseconds: now)
         perform(actions, worker: worker)
     }
 
@@ -883,7 +886,7 @@ public struct Simulation<C: Chooser> {
                     worker: worker, call: call, keyIndex: keyIndex, version: version, fails: override?.fails ?? false),
                 at: now + latency)
             if mutation == .writeBeforeLoadEnds {
-                let early = machines[worker]!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
+                let early = machines[worker].originLoaded(value(ofVersion: version), nowMicroseconds: now)
                 perform(early, worker: worker)
             }
 
@@ -895,15 +898,15 @@ public struct Simulation<C: Chooser> {
 
         case .finish(let outcome):
             record(.worker(worker), .return(outcome))
-            let state = workers[worker]
-            // Moved out, not copied: reading the machine in place through the optional copied all of it.
-            let machine = machines[worker].take()
+            var state = workers[worker]
+            // Read in place: the finished machine stays in its slot until the worker's next call replaces it.
             results[state.callIndex] = CallResult(
                 worker: worker, callNumber: state.callNumber, key: keys.names[state.keyIndex], outcome: outcome,
-                releaseResult: machine?.releaseResult)
+                releaseResult: machines[worker].releaseResult)
             returnedCalls += 1
-            workers[worker].busy = false
-            workers[worker].outstandingNumber = 0
+            state.busy = false
+            state.outstandingNumber = 0
+            workers[worker] = state
             if !waitingCalls[worker].isEmpty {
                 let next = waitingCalls[worker].removeFirst()
                 startCall(next)
