@@ -445,7 +445,7 @@ public struct Simulation<C: Chooser> {
     /// Counts an event, and records it when recording is on. The event is built only then: with recording off
     /// (the benchmarks) no command or reply is copied into an event nobody keeps.
     private mutating func record(_ actor: Actor, _ kind: @autoclosure () -> EventKind) {
-        if mutation != .none {
+        if !mutation.isNone {
             guard let mutated = mutation.recorded(kind()) else { return }
             eventCount += 1
             if recording { events.append(TraceEvent(timeMicroseconds: now, actor: actor, kind: mutated)) }
@@ -847,8 +847,10 @@ public struct Simulation<C: Chooser> {
     /// instead of being copied there and destroyed here.
     private mutating func carryOut(_ action: consuming Action, worker: Int) {
         switch consume action {
-        case .send(let asked):
-            let command = mutation == .none ? asked : mutation.sent(asked)
+        case .send(var command):
+            // Replaced only under a mutation: choosing between the command and its mutant copied the command
+            // into a new value and destroyed the original on every send.
+            if !mutation.isNone { command = mutation.sent(command) }
             // The worker's plain state is read once and written back once: each write through the array was a
             // uniqueness check of its own.
             var state = workers[worker]
@@ -863,7 +865,7 @@ public struct Simulation<C: Chooser> {
             state.outstandingNumber = number
             state.outstandingDeadlineMicroseconds = deadline
             workers[worker] = state
-            outstandingCommands[worker] = command
+            outstandingCommands[worker] = consume command
             schedule(.request(worker: worker, epoch: epoch, call: call, command: number), at: now + delay)
             // The timeout is queued only when it can fire: when the request itself arrives no sooner. Otherwise it
             // is queued at the server, once it is known whether the reply comes back in time (``execute``). This
