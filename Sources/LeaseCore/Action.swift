@@ -50,6 +50,16 @@ public struct Actions: Hashable, Sendable, Sequence, CustomStringConvertible {
         self.second = second
     }
 
+    /// The actions moved out, first and second, ending this value.
+    ///
+    /// Why: a driver that reads `first` and `second` from a value it then drops copies each action (and the
+    /// command and value it holds) and destroys the originals; taking them apart moves them instead, and the
+    /// simulator does this once per input.
+    @inlinable
+    public consuming func split() -> (first: Action?, second: Action?) {
+        (first, second)
+    }
+
     /// The number of actions (0, 1 or 2).
     public var count: Int {
         first == nil ? 0 : (second == nil ? 1 : 2)

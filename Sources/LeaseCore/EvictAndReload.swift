@@ -141,6 +141,8 @@ public struct EvictAndReload: Sendable {
         return actions
     }
 
+    /// Always inlined, as ``receive(_:nowMicroseconds:)``'s body is: every simulated call starts here.
+    @inline(__always)
     private mutating func startUnchecked(nowMicroseconds: Int64) -> Actions {
         guard case .idle = state else {
             preconditionFailure("EvictAndReload.start in state \(state)")
@@ -156,6 +158,9 @@ public struct EvictAndReload: Sendable {
         return actions
     }
 
+    /// Always inlined into ``receive(_:nowMicroseconds:)``, the input of most simulated steps: as a call of its
+    /// own, its actions were returned into a temporary and copied again into `receive`'s result.
+    @inline(__always)
     private mutating func receiveUnchecked(_ reply: Reply, nowMicroseconds: Int64) -> Actions {
         switch state {
         case .reading:

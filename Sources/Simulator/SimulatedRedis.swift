@@ -114,12 +114,13 @@ public struct SimulatedRedis: Sendable {
 
     /// The live entry in `slot`, removing it if it has expired.
     private mutating func liveEntry(_ slot: Int, nowMicroseconds: Int64) -> Entry? {
-        guard let deadline = entries[slot].map({ $0.deadlineMilliseconds }) else { return nil }
-        if Self.isExpired(deadlineMilliseconds: deadline, nowMicroseconds: nowMicroseconds) {
+        // Read once: reading the deadline and then the entry copied the entry's bytes twice (a retain each).
+        guard let entry = entries[slot] else { return nil }
+        if Self.isExpired(deadlineMilliseconds: entry.deadlineMilliseconds, nowMicroseconds: nowMicroseconds) {
             entries[slot] = nil
             return nil
         }
-        return entries[slot]
+        return entry
     }
 
     /// The live lease in `slot`, removing it if it has expired.

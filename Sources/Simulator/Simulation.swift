@@ -43,8 +43,9 @@ public struct Simulation<C: Chooser> {
     private var queue = EventQueue()
     private var sequence: UInt64 = 0
     /// The scheduled items, by slot; the heap orders slot numbers, so it moves small values.
-    private var items: [Item?] = []
-    private var freeSlots: [Int32] = []
+    private var items: [ItemSlot] = []
+    /// The first free slot in `items` (the others are linked from it), or -1 when none is free.
+    private var firstFreeSlot: Int32 = -1
     /// How many queued items are not expiries: none left (and every call returned) means the run is over.
     private var queuedOtherThanExpiries = 0
     /// The most entries the queue held at once, for the benchmark's report.
@@ -73,8 +74,10 @@ public struct Simulation<C: Chooser> {
 
     /// The plain part of each worker.
     private var workers: [WorkerState]
-    /// Each worker's call in progress.
-    private var machines: [EvictAndReload?]
+    /// Each worker's call in progress, or its last call (finished) or a placeholder (never started) while it is
+    /// idle: `busy` says which. Not optionals: every input reached a machine through an unwrap in place, and a
+    /// finished call's machine was moved out to be read; it now stays until the next call replaces it.
+    private var machines: [EvictAndReload]
     /// Each worker's outstanding command (meaningful while its `outstandingNumber` is not 0).
     private var outstandingCommands: [Command?]
     /// Each worker's reply on its way, if any.
@@ -96,12 +99,11 @@ public struct Simulation<C: Chooser> {
     private let originLatency: LatencyRange
     private var events: [TraceEvent] = []
     private var eventCount = 0
-    /// Each scenario call's result, by the call's index in the scenario (time order); a placeholder until the
-    /// call returns (see ``returned``). Not optionals: when every call returns, as in any run that ends, this is
-    /// the result's list as it stands, with no pass to unwrap it.
+    /// Each scenario call's result, by the call's index in the scenario (time order); until the call returns, a
+    /// placeholder whose worker is 0 (workers count from 1), which is how ``returnedResults()`` tells them apart.
+    /// Not optionals: when every call returns, as in any run that ends, this is the result's list as it stands,
+    /// with no pass to unwrap it.
     private var results: [CallResult]
-    /// Which calls returned, by the call's index in the scenario.
-    private var returned: [Bool]
     private var returnedCalls = 0
     private var faultDecisions: [Bool?]
     private var sameInstant: [Scheduled] = []
@@ -131,7 +133,8 @@ public struct Simulation<C: Chooser> {
         self.expiryQueued = Array(repeating: nil, count: keys.expiryNames.count)
         let workerSlots = scenario.workerCount + 1  // index 0 unused
         self.workers = Array(repeating: WorkerState(), count: workerSlots)
-        self.machines = Array(repeating: nil, count: workerSlots)
+        self.machines = Array(
+            repeating: EvictAndReload(key: "", worker: 0, call: 0, variant: variant), count: workerSlots)
         self.outstandingCommands = Array(repeating: nil, count: workerSlots)
         self.repliesInFlight = Array(repeating: nil, count: workerSlots)
         self.waitingCalls = Array(repeating: [], count: workerSlots)
@@ -144,7 +147,6 @@ public struct Simulation<C: Chooser> {
         self.results = Array(
             repeating: CallResult(worker: 0, callNumber: 0, key: "", outcome: .miss, releaseResult: nil),
             count: scenario.calls.count)
-        self.returned = Array(repeating: false, count: scenario.calls.count)
         self.faultDecisions = Array(repeating: nil, count: scenario.faults.count)
         var faultsOfWorker = Array(repeating: [WorkerFault](), count: scenario.workerCount + 1)
         for (index, fault) in scenario.faults.enumerated() {
@@ -196,7 +198,7 @@ public struct Simulation<C: Chooser> {
         if returnedCalls == results.count { return results }
         var list: [CallResult] = []
         list.reserveCapacity(returnedCalls)
-        for index in results.indices where returned[index] {
+        for index in results.indices where results[index].worker != 0 {
             list.append(results[index])
         }
         return list
@@ -227,12 +229,16 @@ public struct Simulation<C: Chooser> {
     private mutating func schedule(_ item: Item, at time: Int64, priority: UInt8 = 1, expiryRank: UInt16 = 0) {
         sequence &+= 1
         let slot: Int32
-        if let free = freeSlots.popLast() {
-            slot = free
-            items[Int(free)] = item
+        if firstFreeSlot >= 0 {
+            slot = firstFreeSlot
+            guard case .free(let next) = items[Int(slot)] else {
+                preconditionFailure("Simulation: free slot \(slot) holds \(items[Int(slot)])")
+            }
+            firstFreeSlot = next
+            items[Int(slot)] = .queued(item)
         } else {
             slot = Int32(items.count)
-            items.append(item)
+            items.append(.queued(item))
         }
         queue.insert(
             Scheduled(
@@ -307,9 +313,18 @@ public struct Simulation<C: Chooser> {
     @inline(__always)
     private mutating func take(_ scheduled: Scheduled) -> Item {
         let slot = Int(scheduled.slot)
-        guard let item = items[slot].take() else { preconditionFailure("Simulation: slot \(slot) is empty") }
-        freeSlots.append(scheduled.slot)
+        guard case .queued(let item) = items[slot] else { preconditionFailure("Simulation: slot \(slot) is empty") }
+        items[slot] = .free(next: firstFreeSlot)
+        firstFreeSlot = scheduled.slot
         if scheduled.priority != 0 { queuedOtherThanExpiries -= 1 }
+        return item
+    }
+
+    /// The item `scheduled` names, left in its slot.
+    private func queuedItem(_ scheduled: Scheduled) -> Item {
+        guard case .queued(let item) = items[Int(scheduled.slot)] else {
+            preconditionFailure("Simulation: slot \(scheduled.slot) is empty")
+        }
         return item
     }
 
@@ -358,7 +373,7 @@ public struct Simulation<C: Chooser> {
         // A stale item goes first, unasked: it makes nothing, and the model (which has no such item) could not
         // answer for it. Plain loops, not closures: a closure over `self` here copied the whole simulation.
         var picked = -1
-        for index in sameInstant.indices where isStale(items[Int(sameInstant[index].slot)]!) {
+        for index in sameInstant.indices where isStale(queuedItem(sameInstant[index])) {
             picked = index
             break
         }
@@ -366,7 +381,7 @@ public struct Simulation<C: Chooser> {
             var candidates: [EventIdentity] = []
             candidates.reserveCapacity(sameInstant.count)
             for entry in sameInstant {
-                candidates.append(items[Int(entry.slot)]!.identity(calls: calls))
+                candidates.append(queuedItem(entry).identity(calls: calls))
             }
             picked = chooser.first(among: candidates)
             precondition(sameInstant.indices.contains(picked), "Chooser picked \(picked) of \(sameInstant.count)")
@@ -393,7 +408,7 @@ public struct Simulation<C: Chooser> {
         case .originTimer(let worker, let call, let deadline):
             let state = workers[worker]
             guard state.paused == nil, state.busy else { return true }
-            return !(state.callNumber == call && machines[worker]!.timerDeadlineMicroseconds == deadline)
+            return !(state.callNumber == call && machines[worker].timerDeadlineMicroseconds == deadline)
         case .callStart, .originAnswer, .resume, .sourceWrite, .expire, .restart:
             return false
         }
@@ -430,7 +445,7 @@ public struct Simulation<C: Chooser> {
     /// Counts an event, and records it when recording is on. The event is built only then: with recording off
     /// (the benchmarks) no command or reply is copied into an event nobody keeps.
     private mutating func record(_ actor: Actor, _ kind: @autoclosure () -> EventKind) {
-        if mutation != .none {
+        if !mutation.isNone {
             guard let mutated = mutation.recorded(kind()) else { return }
             eventCount += 1
             if recording { events.append(TraceEvent(timeMicroseconds: now, actor: actor, kind: mutated)) }
@@ -459,14 +474,14 @@ public struct Simulation<C: Chooser> {
             guard workers[worker].epoch == epoch else { return }  // the connection broke on the way
             // On a live connection the request is the worker's outstanding command: it sends the next only after
             // this one's reply or failure, and a failure opens a new connection.
-            guard workers[worker].outstandingNumber == number, outstandingCommands[worker] != nil else {
+            // Moved out and back rather than copied: the command stays outstanding (a timeout or a broken
+            // connection still names it), and the server's work on it costs no reference counting. Taken in the
+            // guard, not tested for nil first: testing an optional command copied and destroyed it.
+            guard workers[worker].outstandingNumber == number, let command = outstandingCommands[worker].take() else {
                 preconditionFailure("Simulation: w\(worker)'s request \(number) arrived but \(workers[worker].outstandingNumber) (\(String(describing: outstandingCommands[worker]))) is outstanding")
             }
-            // Moved out and back rather than copied: the command stays outstanding (a timeout or a broken
-            // connection still names it), and the server's work on it costs no reference counting.
-            let command = outstandingCommands[worker].take()!
             execute(command, worker: worker, epoch: epoch, call: call, number: number)
-            outstandingCommands[worker] = command
+            outstandingCommands[worker] = consume command
 
         case .reply(let worker, _, _, _), .connectionLost(let worker, _, _, _), .commandTimeout(let worker, _, _, _),
             .originTimer(let worker, _, _):
@@ -529,17 +544,21 @@ public struct Simulation<C: Chooser> {
         let spec = calls[index]
         let key = keys.names[spec.keyIndex]
         // The token by worker and call: its text is made only if a command carries it (most calls miss first).
-        machines[spec.worker] = EvictAndReload(
-            key: key, worker: spec.worker, call: spec.callNumber, variant: variant)
-        workers[spec.worker].busy = true
-        workers[spec.worker].callNumber = spec.callNumber
-        workers[spec.worker].callIndex = index
-        workers[spec.worker].keyIndex = spec.keyIndex
-        workers[spec.worker].commandNumber = 0
-        workers[spec.worker].outstandingNumber = 0
+        // Started before it is stored: starting it in its optional slot cost an unwrap in place and a second
+        // write to the array.
+        var machine = EvictAndReload(key: key, worker: spec.worker, call: spec.callNumber, variant: variant)
+        var state = workers[spec.worker]
+        state.busy = true
+        state.callNumber = spec.callNumber
+        state.callIndex = index
+        state.keyIndex = spec.keyIndex
+        state.commandNumber = 0
+        state.outstandingNumber = 0
+        workers[spec.worker] = state
         if !pausesUsed[spec.worker].isEmpty { pausesUsed[spec.worker] = [] }
         record(.worker(spec.worker), .call(key: key, call: spec.callNumber))
-        let actions = machines[spec.worker]!.start(nowMicroseconds: now)
+        let actions = machine.start(nowMicroseconds: now)
+        machines[spec.worker] = consume machine
         perform(actions, worker: spec.worker)
         #if DEBUG
         checkInvariants(ofWorker: spec.worker)
@@ -710,7 +729,7 @@ public struct Simulation<C: Chooser> {
                 preconditionFailure("Simulation: w\(worker)'s reply to \(number) arrived but \(String(describing: taken)) is in flight")
             }
             workers[worker].outstandingNumber = 0
-            let actions = machines[worker]!.receive(inFlight.reply, nowMicroseconds: now)
+            let actions = machines[worker].receive(inFlight.reply, nowMicroseconds: now)
             perform(actions, worker: worker)
 
         case .connectionLost(_, let epoch, let call, let number):
@@ -726,20 +745,20 @@ public struct Simulation<C: Chooser> {
             fail(worker, command, .timeout)
 
         case .originAnswer(_, let call, _, let version, let fails):
-            guard state.callNumber == call, machines[worker]!.isLoading else { return }
+            guard state.callNumber == call, machines[worker].isLoading else { return }
             if pauseIfDue(worker, at: .afterLoad) {
                 inboxes[worker].append(item)
                 return
             }
             let actions =
                 fails
-                ? machines[worker]!.originFailed(nowMicroseconds: now)
-                : machines[worker]!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
+                ? machines[worker].originFailed(nowMicroseconds: now)
+                : machines[worker].originLoaded(value(ofVersion: version), nowMicroseconds: now)
             perform(actions, worker: worker)
 
         case .originTimer(_, let call, let deadline):
-            guard state.callNumber == call, machines[worker]!.timerDeadlineMicroseconds == deadline else { return }
-            let actions = machines[worker]!.handleTimeout(nowMicroseconds: now)
+            guard state.callNumber == call, machines[worker].timerDeadlineMicroseconds == deadline else { return }
+            let actions = machines[worker].handleTimeout(nowMicroseconds: now)
             guard !actions.isEmpty else { return }
             let key = keys.names[state.keyIndex]
             record(.worker(worker), .originTimeout(key: key))
@@ -755,8 +774,8 @@ public struct Simulation<C: Chooser> {
     private func checkInvariants(ofWorker worker: Int) {
         let state = workers[worker]
         precondition(
-            state.busy == (machines[worker] != nil),
-            "Simulation: w\(worker) busy is \(state.busy) but its machine is \(String(describing: machines[worker]))")
+            !state.busy || !machines[worker].isFinished,
+            "Simulation: w\(worker) is busy but its machine is finished: \(machines[worker])")
         precondition(
             state.outstandingNumber == 0 || (state.busy && outstandingCommands[worker] != nil),
             "Simulation: w\(worker) waits on command \(state.outstandingNumber) but \(String(describing: outstandingCommands[worker])) is outstanding")
@@ -773,7 +792,7 @@ public struct Simulation<C: Chooser> {
         }
         workers[worker].outstandingNumber = 0
         workers[worker].epoch += 1  // the next command goes out on a fresh connection
-        let actions = machines[worker]!.commandFailed(failure, nowMicroseconds: now)
+        let actions = machines[worker].commandFailed(failure, nowMicroseconds: now)
         perform(actions, worker: worker)
     }
 
@@ -794,18 +813,26 @@ public struct Simulation<C: Chooser> {
     }
 
     /// Carries out a step's actions for a worker.
-    private mutating func perform(_ actions: Actions, worker: Int) {
-        guard let first = actions.first else { return }
+    ///
+    /// Consumes the actions and takes them apart (``Actions/split()``): each is moved into ``carryOut``, where
+    /// reading `first` and `second` off a borrowed value copied each action and later destroyed the original.
+    private mutating func perform(_ actions: consuming Actions, worker: Int) {
+        let (taken, second) = actions.split()
+        guard let first = taken else { return }
         // Only a worker with faults can pause: the others skip the pause-point test of every command.
         let mayPause = !faultsOfWorker[worker].isEmpty
         if mayPause, case .send(let command) = first, let point = PausePoint.before(command, variant: variant),
             pauseIfDue(worker, at: point)
         {
-            heldActions[worker] = actions
+            if let second {
+                heldActions[worker] = Actions(first, second)
+            } else {
+                heldActions[worker] = Actions(first)
+            }
             return
         }
         carryOut(first, worker: worker)
-        if let second = actions.second {
+        if let second {
             if mayPause, case .send(let command) = second, let point = PausePoint.before(command, variant: variant),
                 pauseIfDue(worker, at: point)
             {
@@ -820,19 +847,25 @@ public struct Simulation<C: Chooser> {
     /// instead of being copied there and destroyed here.
     private mutating func carryOut(_ action: consuming Action, worker: Int) {
         switch consume action {
-        case .send(let asked):
-            let command = mutation == .none ? asked : mutation.sent(asked)
-            let call = workers[worker].callNumber
-            let number = workers[worker].commandNumber + 1
-            workers[worker].commandNumber = number
-            workers[worker].outstandingNumber = number
-            outstandingCommands[worker] = command
-            let epoch = workers[worker].epoch
+        case .send(var command):
+            // Replaced only under a mutation: choosing between the command and its mutant copied the command
+            // into a new value and destroyed the original on every send.
+            if !mutation.isNone { command = mutation.sent(command) }
+            // The worker's plain state is read once and written back once: each write through the array was a
+            // uniqueness check of its own.
+            var state = workers[worker]
+            let call = state.callNumber
+            let number = state.commandNumber + 1
+            let epoch = state.epoch
             let delay = chooser.delay(
                 .network(worker: worker, call: call, command: number, direction: .request),
                 in: networkLatency)
             let deadline = now + variant.commandTimeoutMicroseconds
-            workers[worker].outstandingDeadlineMicroseconds = deadline
+            state.commandNumber = number
+            state.outstandingNumber = number
+            state.outstandingDeadlineMicroseconds = deadline
+            workers[worker] = state
+            outstandingCommands[worker] = consume command
             schedule(.request(worker: worker, epoch: epoch, call: call, command: number), at: now + delay)
             // The timeout is queued only when it can fire: when the request itself arrives no sooner. Otherwise it
             // is queued at the server, once it is known whether the reply comes back in time (``execute``). This
@@ -855,7 +888,7 @@ public struct Simulation<C: Chooser> {
                     worker: worker, call: call, keyIndex: keyIndex, version: version, fails: override?.fails ?? false),
                 at: now + latency)
             if mutation == .writeBeforeLoadEnds {
-                let early = machines[worker]!.originLoaded(value(ofVersion: version), nowMicroseconds: now)
+                let early = machines[worker].originLoaded(value(ofVersion: version), nowMicroseconds: now)
                 perform(early, worker: worker)
             }
 
@@ -867,16 +900,15 @@ public struct Simulation<C: Chooser> {
 
         case .finish(let outcome):
             record(.worker(worker), .return(outcome))
-            let state = workers[worker]
-            // Moved out, not copied: reading the machine in place through the optional copied all of it.
-            let machine = machines[worker].take()
-            returned[state.callIndex] = true
+            var state = workers[worker]
+            // Read in place: the finished machine stays in its slot until the worker's next call replaces it.
             results[state.callIndex] = CallResult(
                 worker: worker, callNumber: state.callNumber, key: keys.names[state.keyIndex], outcome: outcome,
-                releaseResult: machine?.releaseResult)
+                releaseResult: machines[worker].releaseResult)
             returnedCalls += 1
-            workers[worker].busy = false
-            workers[worker].outstandingNumber = 0
+            state.busy = false
+            state.outstandingNumber = 0
+            workers[worker] = state
             if !waitingCalls[worker].isEmpty {
                 let next = waitingCalls[worker].removeFirst()
                 startCall(next)

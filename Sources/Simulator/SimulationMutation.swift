@@ -24,6 +24,13 @@ public enum SimulationMutation: Hashable, Sendable, CaseIterable {
     case loadEndMissing
 
     /// The command actually sent in place of the one LeaseCore asked for.
+    /// Whether this is ``none``, as every real run's is. A pattern match, inlined where it is tested per event:
+    /// comparing with `==` called the enum's derived equality function each time.
+    var isNone: Bool {
+        if case .none = self { return true }
+        return false
+    }
+
     func sent(_ command: Command) -> Command {
         switch (self, command) {
         case (.releaseWithoutTokenCheck, .release(let key, _)):

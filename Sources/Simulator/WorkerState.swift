@@ -11,7 +11,7 @@ import Trace
 /// references (the call's state machine, the outstanding command, queues of inputs) live beside it in the
 /// simulation's flat per-worker arrays, which the hot path touches only where it needs them.
 struct WorkerState {
-    /// Whether a call is in progress: its machine is in the simulation's `machines` (read far more often than
+    /// Whether a call is in progress: its machine in the simulation's `machines` is live (read far more often than
     /// the machine itself).
     var busy = false
     /// The number of the call in progress (from 1), or of the last one.
