@@ -22,15 +22,18 @@ public enum ModelDomain: Hashable, Sendable {
 }
 
 /// The options of each kind of delay, worked out once per model from the scenario and the domain.
-struct DelayOptions: Hashable, Sendable {
+///
+/// A final class, not a struct: every delay a step takes reads these lists through the model, and as a struct
+/// held by the model it was copied out at each read, its six arrays retained and released around the lookup.
+final class DelayOptions: Sendable {
     /// One-way network delays: each request, reply and restart notice.
-    var network: [TimeWindow]
+    let network: [TimeWindow]
     /// Origin latencies of loads without a fixed override.
-    var origin: [TimeWindow]
+    let origin: [TimeWindow]
     /// In validation, the run's own delays, each inside its range (see ``ModelDomain/validation(delays:)``).
-    var drawn = DrawnDelays()
+    let drawn: DrawnDelays
     /// The explored pause lengths (`explore: pause:`), each tried by the pauses whose range holds it.
-    var pauseValues: [Int64]
+    let pauseValues: [Int64]
 
     init(scenario: Scenario, domain: ModelDomain) {
         let explore = scenario.explore
@@ -39,7 +42,10 @@ struct DelayOptions: Hashable, Sendable {
         // An explored origin latency may equal an override's latency outside the range; such a value is the
         // override's, never a ranged load's (the simulator draws ranged loads from the range only).
         origin = Self.options(explore.originLatenciesMicroseconds, in: scenario.origin.latency)
-        guard case .validation(let delays) = domain else { return }
+        guard case .validation(let delays) = domain else {
+            drawn = DrawnDelays()
+            return
+        }
         drawn = DrawnDelays(delays) { choice, value in
             switch choice {
             case .network, .restartNotice: return scenario.network.latency.contains(value)

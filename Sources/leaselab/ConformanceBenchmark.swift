@@ -74,14 +74,17 @@ enum ConformanceBenchmark {
         return workload
     }
 
-    /// Replays the workload once, timing each half.
-    static func measure(_ workload: Workload) -> Figures {
+    /// Replays the workload once, timing each half; the traces `traceRepeats` times over (one pass over them
+    /// lasts some milliseconds, too short to time steadily on a busy machine).
+    static func measure(_ workload: Workload, traceRepeats: Int) -> Figures {
         var rejected = 0
         let eventStart = DispatchTime.now().uptimeNanoseconds
-        for trace in workload.traces {
-            switch trace.model.fit(trace.events, complete: trace.complete) {
-            case .fits: break
-            case .diverges, .endsEarly: rejected += 1
+        for _ in 0..<traceRepeats {
+            for trace in workload.traces {
+                switch trace.model.fit(trace.events, complete: trace.complete) {
+                case .fits: break
+                case .diverges, .endsEarly: rejected += 1
+                }
             }
         }
         let eventEnd = DispatchTime.now().uptimeNanoseconds
@@ -91,7 +94,7 @@ enum ConformanceBenchmark {
         }
         let pathEnd = DispatchTime.now().uptimeNanoseconds
         return Figures(
-            events: workload.eventCount, eventSeconds: Double(eventEnd - eventStart) / 1e9, tracesRejected: rejected,
+            events: workload.eventCount * traceRepeats, eventSeconds: Double(eventEnd - eventStart) / 1e9, tracesRejected: rejected,
             paths: workload.paths.count, pathSeconds: Double(pathEnd - eventEnd) / 1e9, pathsMismatched: mismatched)
     }
 }
