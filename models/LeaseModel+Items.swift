@@ -22,7 +22,7 @@ extension LeaseModel {
             pending.offer(.sourceWrite(write: index), at: writes[index].atMicroseconds)
         }
         for (index, decision) in state.faults.enumerated() where decision == .restartPending {
-            if case .restartRedis(let at) = scenario.faults[index].kind {
+            if case .restartRedis(let at) = faultKinds[index] {
                 pending.offer(.restart(fault: index), at: at)
             }
         }

@@ -57,6 +57,14 @@ public final class LeaseModel: Sendable {
     let writes: [WriteSpec]
     /// Each worker's faults (indices into `faults:`, in file order); index 0 unused.
     let faultsOfWorker: [[Int]]
+    /// Each scenario fault's kind, and whether it is a `maybe` one, by index into `faults:`.
+    ///
+    /// Held apart from `scenario` because the steps read them at every send and reply: read through the
+    /// scenario (a struct of many arrays, held by this class) each read retained and released its arrays.
+    let faultKinds: [FaultKind]
+    let faultIsMaybe: [Bool]
+    /// The origin's overrides, apart from `scenario` for the same reason.
+    let originOverrides: [OriginOverride]
     /// The scenario call index of each worker's call number: `callIndexOf[worker][callNumber]`.
     let callIndexOf: [[Int]]
     /// Whether each key's last write (in version order) invalidates; nil when the key is never written.
@@ -115,6 +123,9 @@ public final class LeaseModel: Sendable {
             if let worker = fault.worker { faultsOfWorker[worker].append(index) }
         }
         self.faultsOfWorker = faultsOfWorker
+        faultKinds = scenario.faults.map(\.kind)
+        faultIsMaybe = scenario.faults.map(\.maybe)
+        originOverrides = scenario.origin.overrides
         var callIndexOf = Array(repeating: [-1], count: scenario.workerCount + 1)
         for (index, call) in scenario.calls.enumerated() {
             precondition(callIndexOf[call.worker].count == call.callNumber, "LeaseModel: call numbers out of order")
@@ -312,6 +323,11 @@ public final class LeaseModel: Sendable {
     }
 
     // MARK: - Trace forms
+
+    /// The override of a worker's call's load, if the scenario has one (as `OriginSettings.override`).
+    func originOverride(worker: Int, callNumber: Int) -> OriginOverride? {
+        originOverrides.first { $0.worker == worker && $0.callNumber == callNumber }
+    }
 
     /// A command as the trace shows it.
     func traceCommand(_ command: ModelCommand) -> Command {

@@ -43,7 +43,7 @@ extension ModelStep {
         case .startLoad:
             let version = state.sourceVersions[call.key]
             emit(.worker(worker)) { .loadStart(key: $0.keyNames[call.key], version: version) }
-            let override = model.scenario.origin.override(worker: worker, callNumber: call.callNumber)
+            let override = model.originOverride(worker: worker, callNumber: call.callNumber)
             let latency: TimeWindow
             if let fixed = override?.latencyMicroseconds {
                 latency = TimeWindow(microseconds: fixed)
@@ -88,8 +88,8 @@ extension ModelStep {
             if case .pause(_, _, _, let target) = kind { return target == point }
             return false
         }) else { return false }
-        guard case .pause(_, _, let duration, _) = model.scenario.faults[index].kind else {
-            preconditionFailure("ModelStep: fault \(index) matched a pause but is \(model.scenario.faults[index])")
+        guard case .pause(_, _, let duration, _) = model.faultKinds[index] else {
+            preconditionFailure("ModelStep: fault \(index) matched a pause but is \(model.faultKinds[index])")
         }
         call.pausesUsed.insert(point)
         state[worker: worker].call = call
@@ -105,19 +105,21 @@ extension ModelStep {
     /// is not decided against.
     func pauseMayStrike(_ worker: Int, at point: PausePoint?) -> Bool {
         guard let point, let call = state[worker: worker].call, !call.pausesUsed.contains(point) else { return false }
-        return model.faultsOfWorker[worker].contains { index in
-            guard case .pause(_, let callNumber, _, let target) = model.scenario.faults[index].kind,
+        // A loop, not `contains` with a closure: the closure's capture of the step copied parts of the state.
+        for index in model.faultsOfWorker[worker] {
+            guard case .pause(_, let callNumber, _, let target) = model.faultKinds[index],
                 callNumber == call.callNumber, target == point
-            else { return false }
-            return state.faults[index] != .skipped
+            else { continue }
+            if state.faults[index] != .skipped { return true }
         }
+        return false
     }
 
     /// The first fault of the worker's call that matches and happens, deciding `maybe` faults as they are met
     /// (in file order, as the simulator does: a `maybe` fault decided against lets the next one be tried).
     mutating func workerFault(_ worker: Int, call callNumber: Int, matching: (FaultKind) -> Bool) -> Int? {
         for index in model.faultsOfWorker[worker] {
-            let kind = model.scenario.faults[index].kind
+            let kind = model.faultKinds[index]
             switch kind {
             case .pause(_, let target, _, _), .loseReply(_, let target, _), .dropConnection(_, let target, _):
                 guard target == callNumber, matching(kind) else { continue }
@@ -131,7 +133,7 @@ extension ModelStep {
 
     /// Whether a fault happens: always for a plain one; a `maybe` one is decided the first time it is reached.
     private mutating func decide(_ index: Int) -> Bool {
-        guard model.scenario.faults[index].maybe else { return true }
+        guard model.faultIsMaybe[index] else { return true }
         switch state.faults[index] {
         case .happens: return true
         case .skipped: return false
