@@ -40,9 +40,7 @@ struct TraceReplay {
     init(model: LeaseModel) {
         self.model = model
         let initial = model.initialStates
-        walker = ModelStep(
-            model: model, state: initial[0], cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false),
-            recordsEvent: false)
+        walker = ModelStep(walking: initial[0], on: model)
         checkpoint = initial[0]
         if initial.count == 1 {
             followsOne = true
@@ -119,9 +117,7 @@ struct TraceReplay {
     private func successorsOneByOne(of states: [ModelState], making event: TraceEvent) -> [ModelState] {
         var next = DistinctStates()
         for state in states.reversed() {
-            var step = ModelStep(
-                model: model, state: state, cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false),
-                recordsEvent: false)
+            var step = ModelStep(walking: state, on: model)
             if model.followChain(&step, making: event) == .reached {
                 _ = next.insert(step.finalState())
             } else {
@@ -138,9 +134,7 @@ struct TraceReplay {
 
     /// The state before `events[index]`, rebuilt from the checkpoint along the chain.
     private func rebuild(_ events: [TraceEvent], before index: Int) -> ModelState {
-        var step = ModelStep(
-            model: model, state: checkpoint, cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false),
-            recordsEvent: false)
+        var step = ModelStep(walking: checkpoint, on: model)
         for replayed in checkpointIndex..<index {
             let end = model.followChain(&step, making: events[replayed])
             precondition(end == .reached, "TraceReplay: the chain from the checkpoint went another way")
@@ -158,6 +152,16 @@ enum ChainEnd: Hashable {
     case branchesAhead
     /// An item had several choice combinations, or made another event: the step's state is spent.
     case changedOnTheWay
+}
+
+extension ModelStep {
+    /// A step that walks `state` along a chain (``LeaseModel/followChain(_:making:)``): each item's first
+    /// choices, no choices kept, events built only when ``startOver(recordsEvent:)`` asks.
+    init(walking state: ModelState, on model: LeaseModel) {
+        self.init(
+            model: model, state: state, cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false),
+            recordsEvent: false)
+    }
 }
 
 extension LeaseModel {

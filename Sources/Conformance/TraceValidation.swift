@@ -17,6 +17,15 @@ public enum TraceValidation {
     public static func check(
         _ scenario: Scenario, _ named: NamedVariant, seed: UInt64, mutation: SimulationMutation = .none
     ) -> (result: SimulationResult, divergence: TraceDivergence?) {
+        let (result, model) = seededRun(scenario, named, seed: seed, mutation: mutation)
+        return (result, validate(result.events, on: model, complete: result.limitReached == nil, seed: seed))
+    }
+
+    /// Runs the simulator with `seed`, and builds the model that validates its trace: the run's own drawn delays
+    /// are the model's (``ModelDomain/validation(delays:)``).
+    public static func seededRun(
+        _ scenario: Scenario, _ named: NamedVariant, seed: UInt64, mutation: SimulationMutation = .none
+    ) -> (result: SimulationResult, model: LeaseModel) {
         var simulation = Simulation(
             scenario: scenario, variant: named.variant, chooser: RecordingChooser(SeededChooser(seed: seed)),
             mutation: mutation)
@@ -24,7 +33,7 @@ public enum TraceValidation {
         let model = LeaseModel(
             scenario: scenario, variant: named.variant,
             domain: .validation(delays: simulation.chooser.script.delays))
-        return (result, validate(result.events, on: model, complete: result.limitReached == nil, seed: seed))
+        return (result, model)
     }
 
     /// Replays `events` on `model`; nil when they fit.

@@ -57,13 +57,7 @@ enum ConformanceBenchmark {
         for scenario in scenarios {
             for named in scenario.protocols {
                 for seed in 0..<UInt64(min(seedsPerProtocol, scenario.seedCount)) {
-                    var simulation = Simulation(
-                        scenario: scenario, variant: named.variant,
-                        chooser: RecordingChooser(SeededChooser(seed: seed)))
-                    let result = simulation.run()
-                    let model = LeaseModel(
-                        scenario: scenario, variant: named.variant,
-                        domain: .validation(delays: simulation.chooser.script.delays))
+                    let (result, model) = TraceValidation.seededRun(scenario, named, seed: seed)
                     workload.traces.append(
                         RecordedTrace(model: model, events: result.events, complete: result.limitReached == nil))
                 }

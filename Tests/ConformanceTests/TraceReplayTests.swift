@@ -55,13 +55,7 @@ func traceReplayMatchesTheGeneralWalk() throws {
         let scenario = try ScenarioLoader.load(path: conformancePackageRoot + "/scenarios/\(name).yaml")
         for named in scenario.protocols {
             for seed in UInt64(0)..<3 {
-                var simulation = Simulation(
-                    scenario: scenario, variant: named.variant,
-                    chooser: RecordingChooser(SeededChooser(seed: seed)))
-                let result = simulation.run()
-                let model = LeaseModel(
-                    scenario: scenario, variant: named.variant,
-                    domain: .validation(delays: simulation.chooser.script.delays))
+                let (result, model) = TraceValidation.seededRun(scenario, named, seed: seed)
                 let complete = result.limitReached == nil
                 #expect(model.fit(result.events, complete: complete) == .fits, "\(name) \(named.name) seed \(seed)")
                 for events in [result.events] + spoiled(result.events) {
