@@ -38,7 +38,7 @@ public struct StressParameters: Sendable {
     public var callLatencyBoundMicroseconds: Int64?
 
     public init(
-        preset: Preset = .pr4821, calls: Int = 10_000, inFlight: Int = defaultInFlight, connections: Int = 16, keys: Int = 8, writers: Int = 2,
+        preset: Preset = .pr4821, calls: Int = 10_000, inFlight: Int = 10_000, connections: Int = 16, keys: Int = 8, writers: Int = 2,
         invalidate: Bool = true, writeIntervalMicroseconds: Int64 = 5_000, originLatencyMicroseconds: Int64 = 1_000,
         pipelining: Bool = true, threads: Int = 1, monitor: Bool = true,
         keyPrefix: String, leaseHoldBoundMicroseconds: Int64? = nil, callLatencyBoundMicroseconds: Int64? = nil
@@ -69,8 +69,6 @@ public struct StressParameters: Sendable {
     public static let originLatencyMaximumMicroseconds: Int64 = 60_000_000
     /// The most calls in flight at once: each is a task with its own frame, and a huge run must keep its memory.
     public static let callsInFlightMaximum = 1_000_000
-    /// The default calls in flight: #4821's race test.
-    public static let defaultInFlight = 10_000
     /// MONITOR lines kept per call (a contended call sends 2 commands, a fresh one 4, a writer's write up to 4);
     /// beyond the capacity the monitor records an overflow and the history check says it is incomplete.
     public static let monitorLinesPerCall = 8

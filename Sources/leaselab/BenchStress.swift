@@ -11,18 +11,14 @@ import Trace
 ///
 /// The stress workload is contended: a contended call is 2 round trips (GET, SET NX), a miss 1, a reload 4, so the
 /// divisor is counted, not assumed: the commands LeaseCache sent in that very run (`LeaseCache.commandsSent`),
-/// divided by its calls; the MONITOR history of a run with MONITOR on counts the same commands. For
-/// redis-benchmark "with MONITOR" a ``RedisMonitor`` is attached for its whole run (it reads every line and keeps
-/// none, as the stress run's monitor drops other keys' lines). Each round runs stress then redis-benchmark, MONITOR
-/// off then on, and the best of each over the rounds is kept: the least disturbed by the machine's other load.
+/// divided by its calls; the MONITOR history of a run with MONITOR on counts the same commands. For redis-benchmark "with MONITOR" a ``RedisMonitor`` is attached for its whole run (it reads every
+/// line and keeps none, as the stress run's monitor drops other keys' lines). The target is stress at 0.8 of that
+/// ceiling or better on 16 connections. Each round runs stress then redis-benchmark, MONITOR off then on, and the
+/// best of each over the rounds is kept: the least disturbed by the machine's other load.
 ///
-/// Stress runs three ways per MONITOR setting. Under redis-benchmark's conditions, which the target (stress at 0.8
-/// of the ceiling on 16 connections) judges: one caller per connection, each making its next call when its last
-/// returns, as each of redis-benchmark's clients has one request in flight, and no pipelining (redis-benchmark
-/// without `-P`). Then the race of `leaselab stress`'s defaults, 10,000 calls in flight queued at the connections,
-/// without pipelining and with it (LeaseCache's default, which lets calls sharing a connection overlap their round
-/// trips and so can pass the ceiling). The race's calls are mostly misses of one round trip, so its ratio weighs
-/// each call's own cost (a task's resumption, the result, its record) against a ceiling of bare GETs.
+/// Stress runs twice per configuration: without pipelining, one command at a time per connection, the conditions
+/// of `redis-benchmark` without `-P`, which is what the target compares; and with LeaseCache's default
+/// pipelining, which lets calls sharing a connection overlap their round trips and so can pass the ceiling.
 struct BenchStress: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stress",
@@ -66,7 +62,6 @@ struct BenchStress: AsyncParsableCommand {
     private struct Row {
         var connections: Int
         var monitor: Bool
-        var callers: Callers
         var pipelining: Bool
         var callsPerSecond = 0.0
         var roundTripsPerCall: Double?
@@ -89,25 +84,21 @@ struct BenchStress: AsyncParsableCommand {
                     + "best of \(rounds), redis \(host):\(port)")
             var rows: [Row] = []
             for count in connectionCounts {
-                // By MONITOR, then the configurations of ``Self.configurations``.
+                // By MONITOR then pipelining: [off/off, off/on, on/off, on/on].
                 var measured = [false, true].flatMap { monitor in
-                    Self.configurations.map {
-                        Row(connections: count, monitor: monitor, callers: $0.callers, pipelining: $0.pipelining)
-                    }
+                    [false, true].map { Row(connections: count, monitor: monitor, pipelining: $0) }
                 }
                 var getRates: [Bool: Double] = [:]
                 for round in 0..<rounds {
                     for monitor in [false, true] {
-                        for (position, configuration) in Self.configurations.enumerated() {
+                        for pipelining in [false, true] {
                             let report = try await Self.stress(
-                                preset: preset, calls: calls, connections: count,
-                                inFlight: configuration.callers.inFlight(connections: count), writers: writers,
-                                pipelining: configuration.pipelining, monitor: monitor, host: host, port: port,
-                                password: password,
+                                preset: preset, calls: calls, connections: count, writers: writers,
+                                pipelining: pipelining, monitor: monitor, host: host, port: port, password: password,
                                 keyPrefix: "leaselab:bench-stress:\(runID):c\(count):r\(round):"
-                                    + "\(monitor ? "m" : "n")\(position):", logger: logger)
+                                    + "\(monitor ? "m" : "n")\(pipelining ? "p" : "s"):", logger: logger)
                             // The best round's rate, with that round's own round trips and mix.
-                            let index = (monitor ? Self.configurations.count : 0) + position
+                            let index = (monitor ? 2 : 0) + (pipelining ? 1 : 0)
                             if report.callsPerSecond > measured[index].callsPerSecond {
                                 measured[index].callsPerSecond = report.callsPerSecond
                                 measured[index].roundTripsPerCall = report.roundTripsPerCall
@@ -126,14 +117,13 @@ struct BenchStress: AsyncParsableCommand {
             print(
                 TextTable(
                     header: [
-                        "connections", "MONITOR", "callers", "pipelining", "stress calls/s", "round trips/call",
-                        "redis-benchmark GET/s", "ceiling calls/s", "stress/ceiling", "outcomes",
+                        "connections", "MONITOR", "pipelining", "stress calls/s", "round trips/call", "redis-benchmark GET/s",
+                        "ceiling calls/s", "stress/ceiling", "outcomes",
                     ],
                     rows: rows.map { row in
                         let ceiling = row.redisBenchmarkGet.flatMap { get in row.roundTripsPerCall.map { get / $0 } }
                         return [
-                            String(row.connections), row.monitor ? "on" : "off",
-                            row.callers.label(connections: row.connections), row.pipelining ? "on" : "off",
+                            String(row.connections), row.monitor ? "on" : "off", row.pipelining ? "on" : "off",
                             String(Int(row.callsPerSecond)),
                             row.roundTripsPerCall.map { String(format: "%.2f", $0) } ?? "n/a",
                             row.redisBenchmarkGet.map { String(Int($0)) } ?? "n/a",
@@ -146,51 +136,19 @@ struct BenchStress: AsyncParsableCommand {
             print(
                 "round trips/call: commands LeaseCache sent / calls, in the same run (LeaseCache.commandsSent; with "
                     + "MONITOR on, the history counts the same). ceiling: redis-benchmark GET/s / round trips per call. "
-                    + "target: stress/ceiling >= 0.8 on 16 connections under redis-benchmark's conditions: one "
-                    + "caller per connection (as one request in flight per client), no pipelining. The race rows "
-                    + "(\(StressParameters.defaultInFlight) calls in flight, leaselab stress's default) queue callers "
-                    + "at each connection; with pipelining, calls sharing a connection overlap their round trips")
+                    + "target: stress/ceiling >= 0.8 on 16 connections without pipelining (redis-benchmark's "
+                    + "conditions); with it, calls sharing a connection overlap their round trips")
         }
     }
-
-    /// How many callers a configuration runs.
-    private enum Callers {
-        /// One per connection, each making its next call when its last returns: redis-benchmark's conditions, one
-        /// request in flight per client.
-        case onePerConnection
-        /// `leaselab stress`'s default, #4821's race: many callers queued at each connection.
-        case race
-
-        func inFlight(connections: Int) -> Int {
-            switch self {
-            case .onePerConnection: return connections
-            case .race: return StressParameters.defaultInFlight
-            }
-        }
-
-        func label(connections: Int) -> String {
-            switch self {
-            case .onePerConnection: return "\(connections) (1/conn)"
-            case .race: return String(StressParameters.defaultInFlight)
-            }
-        }
-    }
-
-    /// The configurations measured, for each connection count and MONITOR setting: redis-benchmark's conditions
-    /// (what the target judges), then the race without and with pipelining. (With one caller per connection
-    /// there is nothing to pipeline.)
-    private static let configurations: [(callers: Callers, pipelining: Bool)] = [
-        (.onePerConnection, false), (.race, false), (.race, true),
-    ]
 
     /// One stress run; a failed run stops the benchmark with its reason.
     private static func stress(
-        preset: Preset, calls: Int, connections: Int, inFlight: Int, writers: Int, pipelining: Bool, monitor: Bool,
-        host: String, port: Int, password: String?, keyPrefix: String, logger: Logger
+        preset: Preset, calls: Int, connections: Int, writers: Int, pipelining: Bool, monitor: Bool, host: String,
+        port: Int, password: String?, keyPrefix: String, logger: Logger
     ) async throws -> StressReport {
         let parameters = StressParameters(
-            preset: preset, calls: calls, inFlight: inFlight, connections: connections, writers: writers,
-            pipelining: pipelining, monitor: monitor, keyPrefix: keyPrefix)
+            preset: preset, calls: calls, connections: connections, writers: writers, pipelining: pipelining,
+            monitor: monitor, keyPrefix: keyPrefix)
         let report: StressReport
         do {
             report = try await StressRun(host: host, port: port, password: password, parameters: parameters)

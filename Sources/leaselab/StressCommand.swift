@@ -31,7 +31,7 @@ struct StressCommand: AsyncParsableCommand {
     var calls = 10_000
 
     @Option(help: "Calls in flight at once: as many callers start together, each making its connection's calls one after another.")
-    var inFlight = StressParameters.defaultInFlight
+    var inFlight = 10_000
 
     @Option(help: "Redis connections the calls are spread over.")
     var connections = 16
