@@ -19,14 +19,15 @@ extension MonitorLine {
         func fail(_ problem: String) -> MonitorLineError {
             MonitorLineError(problem: problem, excerpt: String(decoding: line.prefix(120), as: UTF8.self))
         }
-        guard let seconds = reader.digits(), reader.take(UInt8(ascii: ".")), let micros = reader.digits(),
-            micros.count == 6, let secondsValue = Int64(seconds), let microsValue = Int64(micros),
+        guard let (secondsValue, _) = reader.number(), reader.take(UInt8(ascii: ".")),
+            let (microsValue, microsDigits) = reader.number(), microsDigits == 6,
             secondsValue < Int64.max / 1_000_000
         else { throw fail("no <seconds>.<6-digit microseconds> timestamp") }
         guard reader.take(UInt8(ascii: " ")), reader.take(UInt8(ascii: "[")) else {
             throw fail("no '[' after the timestamp")
         }
-        guard let databaseDigits = reader.digits(), let database = Int(databaseDigits), reader.take(UInt8(ascii: " "))
+        guard let (databaseValue, _) = reader.number(), let database = Int(exactly: databaseValue),
+            reader.take(UInt8(ascii: " "))
         else { throw fail("no database number after '['") }
         // The source runs to the "] " that precedes the first quoted argument; a source never holds a quote.
         guard let close = reader.indexOfSourceEnd() else { throw fail("no '] \"' closing the client") }
@@ -67,11 +68,19 @@ struct MonitorLineReader {
         return true
     }
 
-    /// Consumes a run of ASCII digits; nil when there is none.
-    mutating func digits() -> String? {
+    /// Consumes a run of ASCII digits: its value and how many digits; nil when there is none or it overflows.
+    /// (Read straight from the bytes: a string per number was a tenth of the parse.)
+    mutating func number() -> (value: Int64, digits: Int)? {
         let start = index
-        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-        return index > start ? String(decoding: bytes[start..<index], as: UTF8.self) : nil
+        var value: Int64 = 0
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            let (shifted, overflowShift) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowAdd) = shifted.addingReportingOverflow(Int64(bytes[index] - UInt8(ascii: "0")))
+            guard !overflowShift, !overflowAdd else { return nil }
+            value = sum
+            index += 1
+        }
+        return index > start ? (value, index - start) : nil
     }
 
     /// Where the `] "` ending the source is, searching from here.
@@ -91,7 +100,19 @@ struct MonitorLineReader {
     /// Consumes one `"..."` argument, undoing `sdscatrepr`'s escapes; nil when it is not closed or badly escaped.
     mutating func quoted() -> [UInt8]? {
         guard take(UInt8(ascii: "\"")) else { return nil }
+        // Most arguments hold no escape: up to the closing quote, they are copied in one piece (appending byte by
+        // byte regrew the array several times for a script's text).
+        let start = index
+        var probe = index
+        while probe < bytes.count, bytes[probe] != UInt8(ascii: "\""), bytes[probe] != UInt8(ascii: "\\") {
+            probe += 1
+        }
+        if probe < bytes.count, bytes[probe] == UInt8(ascii: "\"") {
+            index = probe + 1
+            return Array(bytes[start..<probe])
+        }
         var argument: [UInt8] = []
+        argument.reserveCapacity(probe - start + 16)
         while index < bytes.count {
             let byte = bytes[index]
             index += 1

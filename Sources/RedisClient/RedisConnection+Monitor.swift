@@ -3,14 +3,22 @@ import CHiredis
 /// What a MONITOR reader needs of a connection: replies no command asked for, and the socket to shut down.
 extension RedisConnection {
     /// Reads the next reply the server pushes unasked (MONITOR's lines), waiting as long as the command timeout
-    /// allows (forever when it is 0).
-    func readPushedReply(command: String) throws(RedisError) -> RedisReply {
+    /// allows (forever when it is 0). A status reply comes back as its bytes, as they came: a MONITOR line is
+    /// parsed from bytes, and making a string of it first (and bytes again from the string) was two copies and a
+    /// UTF-8 check per line on the reader's hot path. Any other reply comes back whole.
+    func readPushedReply(command: String) throws(RedisError) -> PushedReply {
         var reply: UnsafeMutableRawPointer?
         try callHiredis(command) { context in
             precondition(pendingReplyCount == 0, "a pushed reply read while \(pendingReplyCount) replies are unread")
             return redisGetReply(context, &reply)
         }
-        return try takeReply(reply, command: command)
+        if let reply, reply.assumingMemoryBound(to: redisReply.self).pointee.type == REDIS_REPLY_STATUS {
+            defer { freeReplyObject(reply) }
+            let node = reply.assumingMemoryBound(to: redisReply.self).pointee
+            guard let start = node.str, node.len > 0 else { return .statusLine([]) }
+            return .statusLine(Array(UnsafeRawBufferPointer(start: start, count: node.len)))
+        }
+        return .other(try takeReply(reply, command: command))
     }
 
     /// The live context's socket, so that another thread can `shutdown(2)` it to end a blocking read; nil once
@@ -21,4 +29,12 @@ extension RedisConnection {
         case .broken, .closed: return nil
         }
     }
+}
+
+/// A reply the server pushed unasked.
+enum PushedReply {
+    /// A status line's bytes: what MONITOR pushes for each command.
+    case statusLine([UInt8])
+    /// Any other reply.
+    case other(RedisReply)
 }

@@ -145,20 +145,22 @@ public final class RedisMonitor: Sendable {
         var ending = MonitorRecord.Ending.failed(
             .connectionLost(endpoint: endpoint, command: "MONITOR", reason: "the monitor was closed before the end"))
         reading: while true {
-            let reply: RedisReply
+            let text: [UInt8]
             do {
-                reply = try connection.readPushedReply(command: "MONITOR")
+                switch try connection.readPushedReply(command: "MONITOR") {
+                case .statusLine(let bytes):
+                    text = bytes
+                case .other(let reply):
+                    ending = .failed(.unexpectedReply(command: "MONITOR", expected: "a status line", got: reply))
+                    break reading
+                }
             } catch {
                 if !state.withLock({ $0.closing }) { ending = .failed(error) }
                 break reading
             }
-            guard case .status(let text) = reply else {
-                ending = .failed(.unexpectedReply(command: "MONITOR", expected: "a status line", got: reply))
-                break reading
-            }
             let line: MonitorLine
             do {
-                line = try MonitorLine.parse(Array(text.utf8))
+                line = try MonitorLine.parse(text)
             } catch {
                 state.withLock { shared in
                     shared.record.unreadable += 1
