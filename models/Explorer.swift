@@ -105,15 +105,15 @@ public struct Explorer: Sendable {
                     preconditionFailure("Explorer: state \(number) taken from the frontier twice")
                 }
                 var index = 0
-                model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, step in
+                model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, parent, step in
                     defer { index += 1 }
                     guard limitReached == nil else { return }
                     statistics.transitions += 1
                     statistics.statesGenerated += 1
                     note(
-                        model.observe(from: state, to: step.state, effect: step.effect),
+                        model.observe(from: parent, to: step.state, effect: step.effect),
                         at: PathEnd(state: number, action: index))
-                    figures.record(from: state, to: step.state, effect: step.effect, model: model)
+                    figures.record(from: parent, to: step.state, effect: step.effect, model: model)
                     let (fingerprint, words) = step.state.fingerprintAndSize
                     guard seen.insert(fingerprint) else { return }
                     statistics.largestStateWords = max(statistics.largestStateWords, words)
@@ -124,7 +124,7 @@ public struct Explorer: Sendable {
                     }
                     parents.append(number)
                     actionIndices.append(UInt32(index))
-                    nextFrontier.append((UInt32(parents.count - 1), step.finalState()))
+                    nextFrontier.append((UInt32(parents.count - 1), step.takeState()))
                 }
                 if index == 0 { statistics.terminalStates += 1 }
                 if limitReached != nil { break search }

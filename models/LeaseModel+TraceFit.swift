@@ -53,11 +53,11 @@ extension LeaseModel {
             for item in items {
                 expand(
                     state, item, at: time, prefix: ChoicePoints(), recordsEvents: eventDue, recordsChoices: false
-                ) { _, _, step in
+                ) { _, _, _, step in
                     if !step.madeEvent {
-                        work.append(step.finalState())
+                        work.append(step.takeState())
                     } else if eventDue && step.event == event {
-                        _ = next.insert(step.finalState())
+                        _ = next.insert(step.takeState())
                     }
                 }
             }
@@ -83,8 +83,8 @@ extension LeaseModel {
         var work = StateStack(states)
         while let state = work.popLast() {
             guard result.insert(state) else { continue }
-            forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, step in
-                if !step.madeEvent { work.append(step.finalState()) }
+            forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, _, step in
+                if !step.madeEvent { work.append(step.takeState()) }
             }
         }
         return result.states

@@ -47,6 +47,14 @@ struct ModelStep {
         state
     }
 
+    /// The state reached, moved out of the step, which is left holding an empty placeholder state: for a body
+    /// that has the step `inout` (``LeaseModel/forEachTransition(from:recordsEvents:recordsChoices:_:)``).
+    mutating func takeState() -> ModelState {
+        var taken = ModelState.placeholder
+        swap(&taken, &state)
+        return taken
+    }
+
     /// Makes the step ready to take the next item from the state it reached, as a new step would from a copy of
     /// that state: a trace replay walking a chain of states (``LeaseModel/followChain(_:making:)``) keeps
     /// one step, so the state is changed in place and never copied between items.

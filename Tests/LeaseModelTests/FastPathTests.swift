@@ -25,7 +25,7 @@ func fastTransitionsMatchActions() throws {
         while let state = frontier.popLast() {
             let readable = model.successors(of: state)
             var fast: [(fingerprint: UInt64, madeEvent: Bool, effect: String)] = []
-            model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, step in
+            model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, _, step in
                 fast.append((step.state.fingerprint, step.madeEvent, String(describing: step.effect)))
             }
             #expect(fast.count == readable.count, "\(name) \(protocolName): transitions out of a state")
