@@ -105,7 +105,8 @@ public struct Explorer: Sendable {
                     preconditionFailure("Explorer: state \(number) taken from the frontier twice")
                 }
                 var index = 0
-                model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) { _, _, parent, step in
+                model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) {
+                    _, _, parent, step in
                     defer { index += 1 }
                     guard limitReached == nil else { return }
                     statistics.transitions += 1

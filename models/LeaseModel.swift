@@ -235,18 +235,20 @@ public final class LeaseModel: Sendable {
     /// Every transition out of `state`, in ``actions(in:)``'s order.
     func successors(of state: ModelState) -> [Successor] {
         var result: [Successor] = []
-        forEachTransition(from: state, recordsEvents: true, recordsChoices: true) { item, time, _, step in
+        forEachTransition(from: state, recordsEvents: true, recordsChoices: true) { item, time, parent, step in
             result.append(Successor(
                 action: ModelAction(
-                    item: item, identity: eventIdentity(of: item, in: state), timeMicroseconds: time,
+                    item: item, identity: eventIdentity(of: item, in: parent), timeMicroseconds: time,
                     choices: step.cursor.choices, event: step.event),
                 state: step.takeState(), effect: step.effect))
         }
         return result
     }
 
-    /// Every transition out of `state`, in ``actions(in:)``'s order, each handed to `body` as the step that made
-    /// it: its item, instant, state and effect, whether it made an event, and the event and the choices when asked.
+    /// Every transition out of `state`, in ``actions(in:)``'s order, each handed to `body` with its item and
+    /// instant, `state` itself (the state it started from), and the step that made it, in place: its state and
+    /// effect, whether it made an event, and the event and the choices when asked. A body that keeps the
+    /// successor takes it with ``ModelStep/takeState()``.
     ///
     /// The explorer's way in, and the trace replay's: the explorer needs each successor's state and effect and
     /// the transition's index, the replay the events, and neither the whole action, whose trace event and choices
