@@ -132,30 +132,30 @@ private struct FirstExpiry {
 /// Why not an array: one item is enabled at nearly every step of a trace replay and of a search, and the array
 /// was allocated for it on every call.
 struct ItemList: RandomAccessCollection {
-    private var first_: ModelItem?
+    private var head: ModelItem?
     private var rest: [ModelItem] = []
 
     init() {}
 
     init(_ item: ModelItem) {
-        first_ = item
+        head = item
     }
 
     var startIndex: Int { 0 }
-    var endIndex: Int { first_ == nil ? 0 : 1 + rest.count }
+    var endIndex: Int { head == nil ? 0 : 1 + rest.count }
 
     subscript(position: Int) -> ModelItem {
         guard position > 0 else {
-            guard let first_ else { preconditionFailure("ItemList: index \(position) of 0") }
-            return first_
+            guard let head else { preconditionFailure("ItemList: index \(position) of 0") }
+            return head
         }
         return rest[position - 1]
     }
 
     /// Adds an item at the end.
     mutating func append(_ item: ModelItem) {
-        if first_ == nil {
-            first_ = item
+        if head == nil {
+            head = item
         } else {
             rest.append(item)
         }
@@ -163,7 +163,7 @@ struct ItemList: RandomAccessCollection {
 
     /// Makes `item` the only one (keeping the array's buffer for later items).
     mutating func replaceAll(with item: ModelItem) {
-        first_ = item
+        head = item
         rest.removeAll(keepingCapacity: true)
     }
 }

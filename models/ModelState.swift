@@ -38,8 +38,8 @@ public struct ModelState: Hashable, Sendable {
     /// Origin loads started per key in this run (for the figures).
     var loadsStarted: PackedList<Int>
 
-    /// A state of no scenario, all lists empty: what a step holds once its state was taken (``ModelStep/takeState()``).
-    /// Never explored or encoded.
+    /// A state of no scenario, all lists empty: what a step holds once its state was taken
+    /// (``ModelStep/takeState()``). Never explored or encoded.
     static let placeholder = ModelState(
         nowMicroseconds: 0, redis: ModelRedis(keyCount: 0), sourceVersions: PackedList([]), workers: [],
         calls: PackedList([]), writesDone: PackedList([]), faults: PackedList([]), loads: [],

@@ -42,13 +42,10 @@ struct ModelStep {
         self.recordsEvent = recordsEvent
     }
 
-    /// The state reached, handed over without a copy (each copy of a state retains each of its arrays).
-    consuming func finalState() -> ModelState {
-        state
-    }
-
-    /// The state reached, moved out of the step, which is left holding an empty placeholder state: for a body
-    /// that has the step `inout` (``LeaseModel/forEachTransition(from:recordsEvents:recordsChoices:_:)``).
+    /// The state reached, moved out of the step, which is left holding an empty placeholder state: handed over
+    /// without a copy (each copy of a state retains each of its arrays; a `consuming` getter of the stored state
+    /// copied it and then destroyed the step), and usable on a step held `inout`
+    /// (``LeaseModel/forEachTransition(from:recordsEvents:recordsChoices:_:)``).
     mutating func takeState() -> ModelState {
         var taken = ModelState.placeholder
         swap(&taken, &state)

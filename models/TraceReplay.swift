@@ -119,7 +119,7 @@ struct TraceReplay {
         for state in states.reversed() {
             var step = ModelStep(walking: state, on: model)
             if model.followChain(&step, making: event) == .reached {
-                _ = next.insert(step.finalState())
+                _ = next.insert(step.takeState())
             } else {
                 for found in model.successors(of: [state], making: event) { _ = next.insert(found) }
             }

@@ -12,11 +12,11 @@ extension RedisConnection {
             precondition(pendingReplyCount == 0, "a pushed reply read while \(pendingReplyCount) replies are unread")
             return redisGetReply(context, &reply)
         }
-        if let reply, reply.assumingMemoryBound(to: redisReply.self).pointee.type == REDIS_REPLY_STATUS {
+        if let reply, case let node = reply.assumingMemoryBound(to: redisReply.self).pointee,
+            node.type == REDIS_REPLY_STATUS
+        {
             defer { freeReplyObject(reply) }
-            let node = reply.assumingMemoryBound(to: redisReply.self).pointee
-            guard let start = node.str, node.len > 0 else { return .statusLine([]) }
-            return .statusLine(Array(UnsafeRawBufferPointer(start: start, count: node.len)))
+            return .statusLine(RedisReply.bytes(node))
         }
         return .other(try takeReply(reply, command: command))
     }

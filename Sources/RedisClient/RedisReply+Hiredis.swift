@@ -39,7 +39,8 @@ extension RedisReply {
         }
     }
 
-    private static func bytes(_ node: redisReply) -> [UInt8] {
+    /// The bytes of a string, status or error reply node, copied out of hiredis's buffer.
+    static func bytes(_ node: redisReply) -> [UInt8] {
         guard let start = node.str, node.len > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: start, count: node.len))
     }

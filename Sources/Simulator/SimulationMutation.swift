@@ -23,7 +23,6 @@ public enum SimulationMutation: Hashable, Sendable, CaseIterable {
     /// `load-end` events are not recorded: an event missing from the trace.
     case loadEndMissing
 
-    /// The command actually sent in place of the one LeaseCore asked for.
     /// Whether this is ``none``, as every real run's is. A pattern match, inlined where it is tested per event:
     /// comparing with `==` called the enum's derived equality function each time.
     var isNone: Bool {
@@ -31,6 +30,7 @@ public enum SimulationMutation: Hashable, Sendable, CaseIterable {
         return false
     }
 
+    /// The command actually sent in place of the one LeaseCore asked for.
     func sent(_ command: Command) -> Command {
         switch (self, command) {
         case (.releaseWithoutTokenCheck, .release(let key, _)):

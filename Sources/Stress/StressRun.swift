@@ -358,7 +358,7 @@ final class CallBoard: Sendable {
         while let number = claim(on: home) {
             await makeCall(number, on: home)
         }
-        for offset in 1..<max(connections, 1) {
+        for offset in 1..<connections {
             let worker = (home + offset) % connections
             guard lanes[worker].claimed.load(ordering: .relaxed) < callsOf(worker) else { continue }
             await withTaskExecutorPreference(executors[worker]) {
