@@ -10,26 +10,25 @@ extension LeaseModel {
     /// then each worker's request or reply, command timeout, origin timer and resume, then origin answers by
     /// worker and call. When the run is quiescent only expiries are left: lease keys always, cache keys only up
     /// to the ghost horizon. No items at all: the run is over.
-    func enabledItems(in state: ModelState) -> (time: Int64, items: ItemList) {
-        if !state.continuation.isEmpty {
+    func enabledItems<State: StateStorage>(in state: State) -> (time: Int64, items: ItemList) {
+        if state.hasContinuation {
             return (state.nowMicroseconds, ItemList(.continuation))
         }
         var pending = Earliest()
-        for (index, status) in state.calls.enumerated() where status == .due {
+        for index in calls.indices where state.callStatus(index) == .due {
             pending.offer(.callStart(call: index), at: calls[index].atMicroseconds)
         }
-        for (index, done) in state.writesDone.enumerated() where !done {
+        for index in writes.indices where !state.isWriteDone(index) {
             pending.offer(.sourceWrite(write: index), at: writes[index].atMicroseconds)
         }
-        for (index, decision) in state.faults.enumerated() where decision == .restartPending {
+        for index in faultKinds.indices where state.faultDecision(index) == .restartPending {
             if case .restartRedis(let at) = faultKinds[index] {
                 pending.offer(.restart(fault: index), at: at)
             }
         }
-        // The worker's parts are read one by one: a copy of the whole worker retained its queue of waiting calls.
-        for position in state.workers.indices {
+        for position in 0..<state.workerCount {
             let number = position + 1
-            if let outstanding = state.workers[position].outstanding {
+            if let outstanding = state.outstanding(ofWorker: number) {
                 switch outstanding.message {
                 case .request(let arrival):
                     pending.offer(.request(worker: number), at: arrival.pointMicroseconds)
@@ -42,37 +41,38 @@ extension LeaseModel {
                     pending.offer(.commandTimeout(worker: number), at: outstanding.deadlineMicroseconds)
                 }
             }
-            let pause = state.workers[position].pause
-            if pause == nil, let call = state.workers[position].call, case .loading(_, let timer?) = call.phase {
+            let pause = state.pause(ofWorker: number)
+            if pause == nil, let call = state.call(ofWorker: number), case .loading(_, let timer?) = call.phase {
                 pending.offer(.originTimer(worker: number), at: timer)
             }
             if let pause {
                 pending.offer(.resume(worker: number), at: pause.resume.pointMicroseconds)
             }
         }
-        for load in state.loads {
+        for position in 0..<state.loadCount {
+            let load = state.load(at: position)
             pending.offer(.originAnswer(worker: load.worker, call: load.call), at: load.arrival.pointMicroseconds)
         }
 
         let quiescent = pending.items.isEmpty
         #if DEBUG
         precondition(
-            !quiescent || state.isQuiescent,
+            !quiescent || isQuiescent(state),
             "LeaseModel: nothing pending but the run is not over (a model bug): \(state)")
         #endif
         // Same-instant expiries go in one fixed order, as in the simulator (its queue ranks them so): cache keys
         // before lease keys, each in `keys:` order. Only the first is enabled; the rest follow it at that instant.
         var expiry = FirstExpiry()
-        for key in state.redis.cache.indices {
-            if let entry = state.redis.cache[key] {
+        for key in 0..<state.keyCount {
+            if let entry = state.cacheEntry(ofKey: key) {
                 let instant = ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds)
                 if !quiescent || instant <= state.ghostHorizonMicroseconds {
                     expiry.offer(.expire(key: key, lease: false), at: instant)
                 }
             }
         }
-        for key in state.redis.leases.indices {
-            if let lease = state.redis.leases[key] {
+        for key in 0..<state.keyCount {
+            if let lease = state.leaseEntry(ofKey: key) {
                 expiry.offer(
                     .expire(key: key, lease: true),
                     at: ModelRedis.expiryInstant(deadlineMilliseconds: lease.deadlineMilliseconds))
@@ -86,13 +86,22 @@ extension LeaseModel {
 
     /// Whether the run has settled for good: quiescent, and no cache-key expiry can still be reported. What
     /// `fresh-after-quiescence` judges.
-    func isSettled(_ state: ModelState) -> Bool {
-        guard state.isQuiescent else { return false }
-        return !state.redis.cache.contains { entry in
-            guard let entry else { return false }
-            return ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds)
-                <= state.ghostHorizonMicroseconds
+    func isSettled<State: StateStorage>(_ state: State) -> Bool {
+        guard isQuiescent(state) else { return false }
+        for key in 0..<state.keyCount {
+            if let entry = state.cacheEntry(ofKey: key),
+                ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds)
+                    <= state.ghostHorizonMicroseconds
+            {
+                return false
+            }
         }
+        return true
+    }
+
+    /// Whether every call has returned, every write happened, and nothing but expiries (and ghosts) is pending.
+    func isQuiescent<State: StateStorage>(_ state: State) -> Bool {
+        state.isQuiescentStorage(callCount: calls.count, writeCount: writes.count, faultCount: faultKinds.count)
     }
 }
 

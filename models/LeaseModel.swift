@@ -253,9 +253,9 @@ public final class LeaseModel: Sendable {
     /// The explorer's way in, and the trace replay's: the explorer needs each successor's state and effect and
     /// the transition's index, the replay the events, and neither the whole action, whose trace event and choices
     /// were a fifth of the explorer's time to build.
-    func forEachTransition(
-        from state: ModelState, recordsEvents: Bool, recordsChoices: Bool,
-        _ body: (ModelItem, Int64, borrowing ModelState, inout ModelStep) -> Void
+    func forEachTransition<State: StateStorage>(
+        from state: State, recordsEvents: Bool, recordsChoices: Bool,
+        _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
     ) {
         let (time, items) = enabledItems(in: state)
         for item in items {
@@ -267,9 +267,9 @@ public final class LeaseModel: Sendable {
 
     /// Runs one item with the choice indices `prefix` (then first options), then every other option of each
     /// new choice point, depth first: all of the item's choice combinations, in lexicographic order.
-    func expand(
-        _ state: ModelState, _ item: ModelItem, at time: Int64, prefix: ChoicePoints, recordsEvents: Bool,
-        recordsChoices: Bool, _ body: (ModelItem, Int64, borrowing ModelState, inout ModelStep) -> Void
+    func expand<State: StateStorage>(
+        _ state: State, _ item: ModelItem, at time: Int64, prefix: ChoicePoints, recordsEvents: Bool,
+        recordsChoices: Bool, _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
     ) {
         var step = ModelStep(
             model: self, state: state, cursor: ChoiceCursor(indices: prefix, recordsChoices: recordsChoices),

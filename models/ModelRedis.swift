@@ -48,73 +48,83 @@ struct ModelRedis: Hashable, Sendable {
         let quotient = value / divisor
         return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
+}
 
+// Redis's commands and scripts (REDIS.md), on any storage of the state: what the step runs, and so what the
+// explorer runs on whichever storage it uses.
+extension StateStorage {
     /// Redis restarts empty.
-    mutating func restart() {
-        for index in cache.indices {
-            cache[index] = nil
-            leases[index] = nil
+    mutating func restartRedis() {
+        for key in 0..<keyCount {
+            setCacheEntry(nil, ofKey: key)
+            setLeaseEntry(nil, ofKey: key)
         }
     }
 
-    /// Executes a command at `nowMicroseconds` and returns the reply, as REDIS.md's commands and scripts do.
-    mutating func execute(
-        _ command: ModelCommand, nowMicroseconds: Int64, leaseTTLMilliseconds: Int64, cacheTTLMilliseconds: Int64
+    /// Executes a command now and returns the reply, as REDIS.md's commands and scripts do.
+    mutating func executeRedis(
+        _ command: ModelCommand, leaseTTLMilliseconds: Int64, cacheTTLMilliseconds: Int64
     ) -> ModelReply {
         #if DEBUG
-        checkNothingExpired(at: nowMicroseconds, key: command.key, command: command)
+        checkNothingExpired(key: command.key, command: command)
         #endif
         switch command {
         case .readCache(let key):
-            return cache[key].map { .value(version: $0.version) } ?? .null
+            return cacheEntry(ofKey: key).map { .value(version: $0.version) } ?? .null
         case .deleteCache(let key):
-            guard cache[key] != nil else { return .integer(0) }
-            cache[key] = nil
+            guard cacheEntry(ofKey: key) != nil else { return .integer(0) }
+            setCacheEntry(nil, ofKey: key)
             return .integer(1)
         case .acquire(let key, let token):
-            guard leases[key] == nil else { return .null }
-            leases[key] = LeaseEntry(
-                token: token,
-                deadlineMilliseconds: Self.deadline(
-                    ttlMilliseconds: leaseTTLMilliseconds, nowMicroseconds: nowMicroseconds),
-                acquiredAtMicroseconds: nowMicroseconds)
+            guard leaseEntry(ofKey: key) == nil else { return .null }
+            setLeaseEntry(
+                ModelRedis.LeaseEntry(
+                    token: token,
+                    deadlineMilliseconds: ModelRedis.deadline(
+                        ttlMilliseconds: leaseTTLMilliseconds, nowMicroseconds: nowMicroseconds),
+                    acquiredAtMicroseconds: nowMicroseconds),
+                ofKey: key)
             return .ok
         case .store(let key, let version):
-            cache[key] = CacheEntry(
-                version: version,
-                deadlineMilliseconds: Self.deadline(
-                    ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds))
+            setCacheEntry(
+                ModelRedis.CacheEntry(
+                    version: version,
+                    deadlineMilliseconds: ModelRedis.deadline(
+                        ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds)),
+                ofKey: key)
             return .ok
         case .fencedStore(let key, let version, let token):
-            guard leases[key]?.token == token else { return .integer(0) }
-            cache[key] = CacheEntry(
-                version: version,
-                deadlineMilliseconds: Self.deadline(
-                    ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds))
+            guard leaseEntry(ofKey: key)?.token == token else { return .integer(0) }
+            setCacheEntry(
+                ModelRedis.CacheEntry(
+                    version: version,
+                    deadlineMilliseconds: ModelRedis.deadline(
+                        ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds)),
+                ofKey: key)
             return .ok
         case .releaseScript(let key, let token):
-            guard let lease = leases[key] else { return .integer(-1) }
+            guard let lease = leaseEntry(ofKey: key) else { return .integer(-1) }
             guard lease.token == token else { return .integer(0) }
-            leases[key] = nil
+            setLeaseEntry(nil, ofKey: key)
             return .integer(1)
         case .readLease(let key):
-            return leases[key].map { .token($0.token) } ?? .null
+            return leaseEntry(ofKey: key).map { .token($0.token) } ?? .null
         case .deleteLease(let key):
-            guard leases[key] != nil else { return .integer(0) }
-            leases[key] = nil
+            guard leaseEntry(ofKey: key) != nil else { return .integer(0) }
+            setLeaseEntry(nil, ofKey: key)
             return .integer(1)
         }
     }
 
     /// A command must never meet a key past its deadline: its `expire` action comes first (debug check).
-    private func checkNothingExpired(at nowMicroseconds: Int64, key: Int, command: ModelCommand) {
-        let nowMilliseconds = Self.floorDivide(nowMicroseconds, 1_000)
-        if let entry = cache[key] {
+    private func checkNothingExpired(key: Int, command: ModelCommand) {
+        let nowMilliseconds = ModelRedis.floorDivide(nowMicroseconds, 1_000)
+        if let entry = cacheEntry(ofKey: key) {
             precondition(
                 nowMilliseconds <= entry.deadlineMilliseconds,
                 "ModelRedis: \(command) at \(nowMicroseconds)us meets the cached value past its deadline \(entry)")
         }
-        if let lease = leases[key] {
+        if let lease = leaseEntry(ofKey: key) {
             precondition(
                 nowMilliseconds <= lease.deadlineMilliseconds,
                 "ModelRedis: \(command) at \(nowMicroseconds)us meets a lease past its deadline \(lease)")

@@ -5,51 +5,51 @@ import Trace
 extension ModelStep {
     mutating func expire(key: Int, lease: Bool) {
         if lease {
-            guard let entry = state.redis.leases[key] else { preconditionFailure("ModelStep: no lease of key \(key)") }
+            guard let entry = state.leaseEntry(ofKey: key) else { preconditionFailure("ModelStep: no lease of key \(key)") }
             effect.leaseExpired = (key, entry.token)
-            state.redis.leases[key] = nil
+            state.setLeaseEntry(nil, ofKey: key)
             emit(.server) { .expire(key: $0.leaseKeyNames[key]) }
         } else {
-            precondition(state.redis.cache[key] != nil, "ModelStep: no cached value of key \(key) to expire")
-            state.redis.cache[key] = nil
+            precondition(state.cacheEntry(ofKey: key) != nil, "ModelStep: no cached value of key \(key) to expire")
+            state.setCacheEntry(nil, ofKey: key)
             emit(.server) { .expire(key: $0.keyNames[key]) }
         }
     }
 
     /// A call comes due: it starts if its worker is idle, else it waits in the worker's queue (silently).
     mutating func callComesDue(_ index: Int) {
-        precondition(state.calls[index] == .due, "ModelStep: call \(index) is \(state.calls[index]), not due")
+        precondition(state.callStatus(index) == .due, "ModelStep: call \(index) is \(state.callStatus(index)), not due")
         let worker = model.calls[index].worker
-        if state[worker: worker].call == nil {
-            precondition(state[worker: worker].waiting.isEmpty, "ModelStep: idle w\(worker) has waiting calls")
+        if state.call(ofWorker: worker) == nil {
+            precondition(!state.hasWaitingCalls(ofWorker: worker), "ModelStep: idle w\(worker) has waiting calls")
             startCall(index)
         } else {
-            state.calls[index] = .waiting
-            state[worker: worker].waiting.append(index)
+            state.setCallStatus(.waiting, of: index)
+            state.appendWaitingCall(index, ofWorker: worker)
         }
     }
 
     /// Starts a call: the `call` event, then the read.
     mutating func startCall(_ index: Int) {
         let spec = model.calls[index]
-        precondition(state[worker: spec.worker].call == nil, "ModelStep: w\(spec.worker) is busy")
-        precondition(state[worker: spec.worker].outstanding == nil && state[worker: spec.worker].pause == nil)
-        state.calls[index] = .running
+        precondition(state.call(ofWorker: spec.worker) == nil, "ModelStep: w\(spec.worker) is busy")
+        precondition(state.outstanding(ofWorker: spec.worker) == nil && state.pause(ofWorker: spec.worker) == nil)
+        state.setCallStatus(.running, of: index)
         var call = ActiveCall(
             callIndex: index, callNumber: spec.callNumber, key: spec.key, phase: .reading,
             startedAtMicroseconds: state.nowMicroseconds, commandsSent: 0, pausesUsed: PausePointSet())
         let step = call.start()
-        state[worker: spec.worker].call = call
+        state.setCall(call, ofWorker: spec.worker)
         emit(.worker(spec.worker)) { .call(key: $0.keyNames[spec.key], call: spec.callNumber) }
         works.insertFirst(.step(worker: spec.worker, step))
     }
 
     /// The source changes; an invalidating writer then deletes the cached key (the next work).
     mutating func sourceWrite(_ index: Int) {
-        precondition(!state.writesDone[index], "ModelStep: write \(index) happens twice")
+        precondition(!state.isWriteDone(index), "ModelStep: write \(index) happens twice")
         let write = model.writes[index]
-        state.writesDone[index] = true
-        state.sourceVersions[write.key] = write.version
+        state.setWriteDone(index)
+        state.setSourceVersion(write.version, ofKey: write.key)
         emit(write.writer) { .write(key: $0.keyNames[write.key], version: write.version) }
         if write.invalidate {
             works.append(.invalidate(write: index))
@@ -59,12 +59,12 @@ extension ModelStep {
     /// Redis restarts empty; every connection breaks. A worker waiting on a command learns of it one network
     /// delay later; whatever was in flight on the old connection, and its armed timeout, become ghosts.
     mutating func restart(fault index: Int) {
-        precondition(state.faults[index] == .restartPending, "ModelStep: restart \(index) is \(state.faults[index])")
+        precondition(state.faultDecision(index) == .restartPending, "ModelStep: restart \(index) is \(state.faultDecision(index))")
         emit(.server) { _ in .restart }
-        state.faults[index] = .restartDone
-        state.redis.restart()
-        for number in 1...state.workers.count {
-            guard var outstanding = state[worker: number].outstanding, let call = state[worker: number].call else {
+        state.setFaultDecision(.restartDone, of: index)
+        state.restartRedis()
+        for number in 1...state.workerCount {
+            guard var outstanding = state.outstanding(ofWorker: number), let call = state.call(ofWorker: number) else {
                 continue
             }
             if let arrival = outstanding.message.arrival { ghost(at: arrival.latestMicroseconds) }
@@ -73,19 +73,19 @@ extension ModelStep {
                 worker: number, call: call.callNumber, command: outstanding.number)
             let delay = cursor.delay(delayChoice, among: model.delays.network(delayChoice))
             outstanding.message = .restartNotice(arrival: state.nowMicroseconds + delay)
-            state[worker: number].outstanding = outstanding
+            state.setOutstanding(outstanding, ofWorker: number)
         }
     }
 
     /// A worker's request reaches the server: the `exec`, then the reply's fate (lost, a broken connection, or
     /// on its way back).
     mutating func requestArrives(_ worker: Int) {
-        guard var outstanding = state[worker: worker].outstanding, case .request = outstanding.message,
-            let call = state[worker: worker].call
+        guard var outstanding = state.outstanding(ofWorker: worker), case .request = outstanding.message,
+            let call = state.call(ofWorker: worker)
         else { preconditionFailure("ModelStep: w\(worker) has no request in flight") }
         let command = outstanding.command
-        let previousCache = state.redis.cache[command.key]
-        let previousLease = state.redis.leases[command.key]
+        let previousCache = state.cacheEntry(ofKey: command.key)
+        let previousLease = state.leaseEntry(ofKey: command.key)
         let reply = execute(command)
         noteEffect(
             of: command, reply: reply, previousCache: previousCache, previousLease: previousLease, worker: worker)
@@ -97,7 +97,7 @@ extension ModelStep {
             return false
         }) != nil {
             outstanding.message = .lost
-            state[worker: worker].outstanding = outstanding
+            state.setOutstanding(outstanding, ofWorker: worker)
             works.append(.reportReplyLost(worker: worker))
             return
         }
@@ -113,7 +113,7 @@ extension ModelStep {
         } else {
             outstanding.message = .reply(reply, arrival: arrival)
         }
-        state[worker: worker].outstanding = outstanding
+        state.setOutstanding(outstanding, ofWorker: worker)
     }
 
     private mutating func noteEffect(
@@ -128,7 +128,7 @@ extension ModelStep {
         case (.releaseScript(let key, let token), .integer(1)):
             if let previousLease { effect.leaseDeleted = (key, previousLease.token, token) }
         case (.deleteLease(let key), .integer(1)):
-            if let previousLease, let call = state[worker: worker].call {
+            if let previousLease, let call = state.call(ofWorker: worker) {
                 effect.leaseDeleted = (key, previousLease.token, call.token(worker: worker))
             }
         case (.readCache, _), (.deleteCache, _), (.acquire, _), (.store, _), (.releaseScript, _), (.readLease, _),
@@ -140,19 +140,19 @@ extension ModelStep {
     /// A reply (handed to the call; silent unless the call's next step makes an event), or the notice of a
     /// broken connection (`connection-lost`, then the call's failure handling).
     mutating func replyArrives(_ worker: Int) {
-        guard let outstanding = state[worker: worker].outstanding else {
+        guard let outstanding = state.outstanding(ofWorker: worker) else {
             preconditionFailure("ModelStep: a reply for w\(worker), which waits on nothing")
         }
-        precondition(state[worker: worker].pause == nil, "ModelStep: w\(worker) waits on a command while paused")
+        precondition(state.pause(ofWorker: worker) == nil, "ModelStep: w\(worker) waits on a command while paused")
         switch outstanding.message {
         case .reply(let reply, _):
-            state[worker: worker].outstanding = nil
+            state.setOutstanding(nil, ofWorker: worker)
             advanceCall(worker) { call, model, now in
                 call.receive(reply, worker: worker, variant: model.variant, nowMicroseconds: now)
             }
         case .connectionLost, .restartNotice:
             emit(.worker(worker)) { .connectionLost($0.traceCommand(outstanding.command)) }
-            state[worker: worker].outstanding = nil
+            state.setOutstanding(nil, ofWorker: worker)
             advanceCall(worker) { call, model, _ in call.fail(.connectionLost, worker: worker, variant: model.variant) }
         case .request, .lost:
             preconditionFailure("ModelStep: no reply travels to w\(worker)")
@@ -161,37 +161,36 @@ extension ModelStep {
 
     /// The command timeout fires: the worker stops waiting; what was still in flight becomes a ghost.
     mutating func commandTimeout(_ worker: Int) {
-        guard let outstanding = state[worker: worker].outstanding, outstanding.timeoutArmed else {
+        guard let outstanding = state.outstanding(ofWorker: worker), outstanding.timeoutArmed else {
             preconditionFailure("ModelStep: w\(worker) has no armed command timeout")
         }
         emit(.worker(worker)) { .commandTimeout($0.traceCommand(outstanding.command)) }
         if let arrival = outstanding.message.arrival { ghost(at: arrival.latestMicroseconds) }
-        state[worker: worker].outstanding = nil
+        state.setOutstanding(nil, ofWorker: worker)
         advanceCall(worker) { call, model, _ in call.fail(.commandTimeout, worker: worker, variant: model.variant) }
     }
 
     /// The origin answers: `load-end` or `load-fail`, whether or not the caller still waits; a caller that does
     /// handles the answer next (the next work).
     mutating func originAnswers(worker: Int, call callNumber: Int) {
-        guard let index = state.loads.firstIndex(where: { $0.worker == worker && $0.call == callNumber }) else {
+        guard let load = state.removeLoad(worker: worker, call: callNumber) else {
             preconditionFailure("ModelStep: no load of w\(worker).\(callNumber) at the origin")
         }
-        let load = state.loads.remove(at: index)
         emit(.worker(worker)) { model in
             load.fails
                 ? .loadFail(key: model.keyNames[load.key], reason: "origin-error")
                 : .loadEnd(key: model.keyNames[load.key], version: load.version)
         }
-        guard let call = state[worker: worker].call, call.callNumber == callNumber, call.phase.isLoading else {
+        guard let call = state.call(ofWorker: worker), call.callNumber == callNumber, call.phase.isLoading else {
             return  // the caller gave up (origin timeout) or moved on: the answer is dropped
         }
-        precondition(state[worker: worker].pause == nil, "ModelStep: w\(worker) paused while its load is awaited")
+        precondition(state.pause(ofWorker: worker) == nil, "ModelStep: w\(worker) paused while its load is awaited")
         works.append(.originAnswer(worker: worker, version: load.version, fails: load.fails))
     }
 
     /// The origin timeout fires while the call still waits: `origin-timeout`, then the release (the load goes on).
     mutating func originTimer(_ worker: Int) {
-        guard let call = state[worker: worker].call, case .loading(_, _?) = call.phase else {
+        guard let call = state.call(ofWorker: worker), case .loading(_, _?) = call.phase else {
             preconditionFailure("ModelStep: w\(worker) has no origin timer armed")
         }
         emit(.worker(worker)) { .originTimeout(key: $0.keyNames[call.key]) }
@@ -200,11 +199,11 @@ extension ModelStep {
 
     /// A pause ends: `resume`, then the held input.
     mutating func resume(_ worker: Int) {
-        guard let pause = state[worker: worker].pause else {
+        guard let pause = state.pause(ofWorker: worker) else {
             preconditionFailure("ModelStep: w\(worker) resumes but is not paused")
         }
         emit(.worker(worker)) { _ in .resume(pause.point) }
-        state[worker: worker].pause = nil
+        state.setPause(nil, ofWorker: worker)
         switch pause.held {
         case .send(let command):
             works.insertFirst(.step(worker: worker, .send(command)))

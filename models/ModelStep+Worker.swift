@@ -8,20 +8,20 @@ extension ModelStep {
     mutating func advanceCall(
         _ worker: Int, _ input: (inout ActiveCall, LeaseModel, Int64) -> CallStep
     ) {
-        guard var call = state[worker: worker].call else {
+        guard var call = state.call(ofWorker: worker) else {
             preconditionFailure("ModelStep: an input for w\(worker), which runs no call")
         }
         let before = call.phase
         let step = input(&call, model, state.nowMicroseconds)
         // An origin timer dropped without firing stays queued in the simulator until its instant.
         if case .loading(_, let timer?) = before, !call.phase.isLoading { ghost(at: timer) }
-        state[worker: worker].call = call
+        state.setCall(call, ofWorker: worker)
         works.insertFirst(.step(worker: worker, step))
     }
 
     /// Carries out one step of a worker's call.
     mutating func perform(_ step: CallStep, worker: Int) {
-        guard var call = state[worker: worker].call else {
+        guard var call = state.call(ofWorker: worker) else {
             preconditionFailure("ModelStep: \(step) for w\(worker), which runs no call")
         }
         switch step {
@@ -29,19 +29,21 @@ extension ModelStep {
             if pauseIfDue(worker, at: command.pausePoint(release: model.variant.release), holding: .send(command)) {
                 return
             }
-            precondition(state[worker: worker].outstanding == nil, "ModelStep: w\(worker) sends while waiting")
+            precondition(state.outstanding(ofWorker: worker) == nil, "ModelStep: w\(worker) sends while waiting")
             call.commandsSent += 1
-            state[worker: worker].call = call
+            state.setCall(call, ofWorker: worker)
             let delayChoice = DelayChoice.network(
                 worker: worker, call: call.callNumber, command: call.commandsSent, direction: .request)
             let delay = cursor.delay(delayChoice, among: model.delays.network(delayChoice))
-            state[worker: worker].outstanding = OutstandingCommand(
-                command: command, number: call.commandsSent,
-                deadlineMicroseconds: state.nowMicroseconds + model.variant.commandTimeoutMicroseconds,
-                message: .request(arrival: state.nowMicroseconds + delay))
+            state.setOutstanding(
+                OutstandingCommand(
+                    command: command, number: call.commandsSent,
+                    deadlineMicroseconds: state.nowMicroseconds + model.variant.commandTimeoutMicroseconds,
+                    message: .request(arrival: state.nowMicroseconds + delay)),
+                ofWorker: worker)
 
         case .startLoad:
-            let version = state.sourceVersions[call.key]
+            let version = state.sourceVersion(ofKey: call.key)
             emit(.worker(worker)) { .loadStart(key: $0.keyNames[call.key], version: version) }
             let override = model.originOverride(worker: worker, callNumber: call.callNumber)
             let latency: TimeWindow
@@ -54,18 +56,17 @@ extension ModelStep {
             let load = OriginLoad(
                 worker: worker, call: call.callNumber, key: call.key, version: version,
                 arrival: state.nowMicroseconds + latency, fails: override?.fails ?? false)
-            let position = state.loads.firstIndex { load < $0 } ?? state.loads.endIndex
-            state.loads.insert(load, at: position)
-            state.loadsStarted[call.key] += 1
+            state.insertLoad(load)
+            state.setLoadsStarted(state.loadsStarted(ofKey: call.key) + 1, ofKey: call.key)
 
         case .finish(let outcome):
             precondition(
-                state[worker: worker].outstanding == nil && state[worker: worker].pause == nil,
+                state.outstanding(ofWorker: worker) == nil && state.pause(ofWorker: worker) == nil,
                 "ModelStep: w\(worker) returns while waiting or paused")
             emit(.worker(worker)) { .return($0.traceOutcome(outcome)) }
             effect.returned = (worker, call.key, outcome)
-            state.calls[call.callIndex] = .returned
-            state[worker: worker].call = nil
+            state.setCallStatus(.returned, of: call.callIndex)
+            state.setCall(nil, ofWorker: worker)
             works.insertFirst(.startNextCall(worker: worker))
         }
     }
@@ -83,7 +84,7 @@ extension ModelStep {
     /// Pauses the worker at `point` if a pause fault strikes there (deciding a `maybe` one now): the `pause`
     /// event. Returns whether it paused.
     mutating func pauseIfDue(_ worker: Int, at point: PausePoint?, holding held: HeldInput) -> Bool {
-        guard let point, var call = state[worker: worker].call, !call.pausesUsed.contains(point) else { return false }
+        guard let point, var call = state.call(ofWorker: worker), !call.pausesUsed.contains(point) else { return false }
         guard let index = workerFault(worker, call: call.callNumber, matching: { kind in
             if case .pause(_, _, _, let target) = kind { return target == point }
             return false
@@ -92,11 +93,11 @@ extension ModelStep {
             preconditionFailure("ModelStep: fault \(index) matched a pause but is \(model.faultKinds[index])")
         }
         call.pausesUsed.insert(point)
-        state[worker: worker].call = call
+        state.setCall(call, ofWorker: worker)
         let choice = DelayChoice.pause(worker: worker, call: call.callNumber, point: point)
         let length = cursor.delay(choice, among: model.delays.pauses(duration, choice))
-        state[worker: worker].pause = WorkerPause(
-            point: point, resume: state.nowMicroseconds + length, held: held)
+        state.setPause(
+            WorkerPause(point: point, resume: state.nowMicroseconds + length, held: held), ofWorker: worker)
         emit(.worker(worker)) { _ in .pause(point) }
         return true
     }
@@ -104,13 +105,13 @@ extension ModelStep {
     /// Whether a pause could strike at `point` now: one not yet used in the call, with a pause fault there that
     /// is not decided against.
     func pauseMayStrike(_ worker: Int, at point: PausePoint?) -> Bool {
-        guard let point, let call = state[worker: worker].call, !call.pausesUsed.contains(point) else { return false }
+        guard let point, let call = state.call(ofWorker: worker), !call.pausesUsed.contains(point) else { return false }
         // A loop, not `contains` with a closure: the closure's capture of the step copied parts of the state.
         for index in model.faultsOfWorker[worker] {
             guard case .pause(_, let callNumber, _, let target) = model.faultKinds[index],
                 callNumber == call.callNumber, target == point
             else { continue }
-            if state.faults[index] != .skipped { return true }
+            if state.faultDecision(index) != .skipped { return true }
         }
         return false
     }
@@ -134,12 +135,12 @@ extension ModelStep {
     /// Whether a fault happens: always for a plain one; a `maybe` one is decided the first time it is reached.
     private mutating func decide(_ index: Int) -> Bool {
         guard model.faultIsMaybe[index] else { return true }
-        switch state.faults[index] {
+        switch state.faultDecision(index) {
         case .happens: return true
         case .skipped: return false
         case .undecided:
             let happens = cursor.happens(FaultChoice(index: index))
-            state.faults[index] = happens ? .happens : .skipped
+            state.setFaultDecision(happens ? .happens : .skipped, of: index)
             return happens
         case .restartPending, .restartDone:
             preconditionFailure("ModelStep: worker fault \(index) marked as a restart")

@@ -20,9 +20,9 @@ struct StepEffect {
 ///
 /// The handlers restate the simulator's, item by item; each pushes the work its input causes (the steps the call
 /// asks for) onto ``works``, and ``drain()`` carries works out in order until one could make a second event.
-struct ModelStep {
+struct ModelStep<State: StateStorage> {
     let model: LeaseModel
-    var state: ModelState
+    var state: State
     var cursor: ChoiceCursor
     /// Whether the step builds its event's trace form (``event``). The explorer needs only to know that an event
     /// was made: building commands and replies (a bulk reply's bytes are an array) was a fifth of its time.
@@ -35,7 +35,7 @@ struct ModelStep {
     /// The work left of the item, in order.
     var works = PendingWorks()
 
-    init(model: LeaseModel, state: ModelState, cursor: ChoiceCursor, recordsEvent: Bool = true) {
+    init(model: LeaseModel, state: State, cursor: ChoiceCursor, recordsEvent: Bool = true) {
         self.model = model
         self.state = state
         self.cursor = cursor
@@ -46,8 +46,8 @@ struct ModelStep {
     /// without a copy (each copy of a state retains each of its arrays; a `consuming` getter of the stored state
     /// copied it and then destroyed the step), and usable on a step held `inout`
     /// (``LeaseModel/forEachTransition(from:recordsEvents:recordsChoices:_:)``).
-    mutating func takeState() -> ModelState {
-        var taken = ModelState.placeholder
+    mutating func takeState() -> State {
+        var taken = State.placeholder
         swap(&taken, &state)
         return taken
     }
@@ -71,8 +71,7 @@ struct ModelStep {
         state.nowMicroseconds = time
         switch item {
         case .continuation:
-            works = PendingWorks(state.continuation)
-            state.continuation = []
+            works = state.takeContinuation()
         case .expire(let key, let lease):
             expire(key: key, lease: lease)
         case .callStart(let call):
@@ -95,10 +94,10 @@ struct ModelStep {
             resume(worker)
         }
         drain()
-        state.continuation = works.elements
+        state.setContinuation(works)
         normalizeGhostHorizon()
         #if DEBUG
-        model.checkInvariants(state)
+        model.checkInvariants(state.readable)
         #endif
     }
 
@@ -136,7 +135,7 @@ struct ModelStep {
         case .originAnswer(let worker, _, _):
             return pauseMayStrike(worker, at: .afterLoad)
         case .startNextCall(let worker):
-            return !state[worker: worker].waiting.isEmpty
+            return state.hasWaitingCalls(ofWorker: worker)
         }
     }
 
@@ -147,8 +146,8 @@ struct ModelStep {
         case .originAnswer(let worker, let version, let fails):
             handOriginAnswer(worker, version: version, fails: fails)
         case .startNextCall(let worker):
-            if !state[worker: worker].waiting.isEmpty {
-                let next = state[worker: worker].waiting.removeFirst()
+            if state.hasWaitingCalls(ofWorker: worker) {
+                let next = state.removeFirstWaitingCall(ofWorker: worker)
                 startCall(next)
             }
         case .invalidate(let index):
@@ -156,7 +155,7 @@ struct ModelStep {
             let reply = execute(.deleteCache(key: write.key))
             emit(write.writer) { .exec(.delete(key: $0.keyNames[write.key]), $0.traceReply(reply)) }
         case .reportReplyLost(let worker):
-            guard let outstanding = state[worker: worker].outstanding else {
+            guard let outstanding = state.outstanding(ofWorker: worker) else {
                 preconditionFailure("ModelStep: reply-lost for w\(worker), which waits on nothing")
             }
             emit(.worker(worker)) { .replyLost($0.traceCommand(outstanding.command)) }
@@ -167,9 +166,8 @@ struct ModelStep {
 
     /// Executes a command in Redis now.
     mutating func execute(_ command: ModelCommand) -> ModelReply {
-        state.redis.execute(
-            command, nowMicroseconds: state.nowMicroseconds, leaseTTLMilliseconds: model.leaseTTLMilliseconds,
-            cacheTTLMilliseconds: model.cacheTTLMilliseconds)
+        state.executeRedis(
+            command, leaseTTLMilliseconds: model.leaseTTLMilliseconds, cacheTTLMilliseconds: model.cacheTTLMilliseconds)
     }
 
     /// Notes a queued item of the simulator that will do nothing when it comes (see
@@ -189,8 +187,8 @@ struct ModelStep {
         var soonestExpiry = ModelRedis.expiryInstant(
             deadlineMilliseconds: ModelRedis.deadline(
                 ttlMilliseconds: model.cacheTTLMilliseconds, nowMicroseconds: state.nowMicroseconds))
-        for entry in state.redis.cache {
-            if let entry {
+        for key in 0..<state.keyCount {
+            if let entry = state.cacheEntry(ofKey: key) {
                 soonestExpiry = min(
                     soonestExpiry, ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds))
             }

@@ -20,7 +20,7 @@ import Trace
 struct TraceReplay {
     let model: LeaseModel
     /// While the replay follows one state: the step that holds it.
-    private var walker: ModelStep
+    private var walker: ModelStep<ModelState>
     /// Whether ``walker`` holds the one state; otherwise ``states`` holds them.
     private var followsOne = false
     /// The states the events so far lead to, when not one.
@@ -154,7 +154,7 @@ enum ChainEnd: Hashable {
     case changedOnTheWay
 }
 
-extension ModelStep {
+extension ModelStep<ModelState> {
     /// A step that walks `state` along a chain (``LeaseModel/followChain(_:making:)``): each item's first
     /// choices, no choices kept, events built only when ``startOver(recordsEvent:)`` asks.
     init(walking state: ModelState, on model: LeaseModel) {
@@ -166,7 +166,7 @@ extension ModelStep {
 
 extension LeaseModel {
     /// Walks `step`'s state along the chain to `event`, in place: see ``TraceReplay``.
-    func followChain(_ step: inout ModelStep, making event: TraceEvent) -> ChainEnd {
+    func followChain(_ step: inout ModelStep<ModelState>, making event: TraceEvent) -> ChainEnd {
         for _ in 0..<TraceReplay.chainStepLimit {
             let (time, items) = enabledItems(in: step.state)
             guard items.count == 1, time <= event.timeMicroseconds else { return .branchesAhead }
