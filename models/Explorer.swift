@@ -49,8 +49,25 @@ public struct Explorer: Sendable {
         var action: Int?
     }
 
-    /// Searches every reachable state (within the limits) and reports.
+    /// Searches every reachable state (within the limits) and reports: on packed states when the scenario's fit
+    /// (``PackedLayout``), the readable ones otherwise. Both run the same step, and find the same states in the
+    /// same order (`PackedStateTests`).
     public func run() -> ExplorationReport {
+        run(packed: true)
+    }
+
+    /// ``run()``, on packed states only if `packed` (and the scenario's fit): the agreement test runs both.
+    func run(packed: Bool) -> ExplorationReport {
+        if packed, let layout = PackedLayout(model: model) {
+            return search(PackedFrontier(layout: layout), model.initialStates.map { PackedState($0, layout: layout) })
+        }
+        return search(ReadableFrontier(), model.initialStates)
+    }
+
+    /// The breadth-first search, on whichever storage `frontier` holds.
+    private func search<Frontier: ExplorerFrontier>(_ empty: Frontier, _ initialStates: [Frontier.State])
+        -> ExplorationReport
+    {
         var seen = FingerprintSet()
         // Per distinct state, by number: its parent's number (UInt32.max for an initial state) and the index of
         // the action from the parent (for an initial state: its index among the initial states).
@@ -74,36 +91,30 @@ public struct Explorer: Sendable {
             }
         }
 
-        var frontier: [(number: UInt32, state: ModelState?)] = []
-        for (index, state) in model.initialStates.enumerated() {
+        var frontier = empty
+        for (index, state) in initialStates.enumerated() {
             statistics.statesGenerated += 1
-            let (fingerprint, words) = state.fingerprintAndSize
+            let (fingerprint, words) = Frontier.fingerprintAndSize(of: state)
             guard seen.insert(fingerprint) else { continue }
             let number = UInt32(parents.count)
             parents.append(UInt32.max)
             actionIndices.append(UInt32(index))
-            frontier.append((number, state))
             note(model.observe(initial: state), at: PathEnd(state: number, action: nil))
+            frontier.append(number: number, state)
             statistics.largestStateWords = max(statistics.largestStateWords, words)
         }
 
         var depth = 0
-        search: while !frontier.isEmpty {
+        search: while frontier.count > 0 {
             statistics.largestFrontier = max(statistics.largestFrontier, frontier.count)
             statistics.maximumDepth = depth
             if depth >= limits.maximumDepth {
                 limitReached = "stopped at depth \(depth) (ExplorerLimits.maximumDepth)"
                 break
             }
-            var nextFrontier: [(number: UInt32, state: ModelState?)] = []
-            nextFrontier.reserveCapacity(frontier.count * 2)  // a level is about twice the last: fewer regrowths
-            // Each state is taken out of the frontier, not copied: a copy retains each of its arrays, and copies
-            // were a third of the search's time.
-            for position in frontier.indices {
-                let number = frontier[position].number
-                guard let state = frontier[position].state.take() else {
-                    preconditionFailure("Explorer: state \(number) taken from the frontier twice")
-                }
+            var nextFrontier = frontier.emptied()
+            for position in 0..<frontier.count {
+                let (number, state) = frontier.take(at: position)
                 var index = 0
                 model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) {
                     _, _, parent, step in
@@ -115,7 +126,7 @@ public struct Explorer: Sendable {
                         model.observe(from: parent, to: step.state, effect: step.effect),
                         at: PathEnd(state: number, action: index))
                     figures.record(from: parent, to: step.state, effect: step.effect, model: model)
-                    let (fingerprint, words) = step.state.fingerprintAndSize
+                    let (fingerprint, words) = Frontier.fingerprintAndSize(of: step.state)
                     guard seen.insert(fingerprint) else { return }
                     statistics.largestStateWords = max(statistics.largestStateWords, words)
                     guard parents.count < limits.maximumDistinctStates else {
@@ -125,7 +136,7 @@ public struct Explorer: Sendable {
                     }
                     parents.append(number)
                     actionIndices.append(UInt32(index))
-                    nextFrontier.append((UInt32(parents.count - 1), step.takeState()))
+                    nextFrontier.append(number: UInt32(parents.count - 1), taking: &step)
                 }
                 if index == 0 { statistics.terminalStates += 1 }
                 if limitReached != nil { break search }

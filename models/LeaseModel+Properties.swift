@@ -19,14 +19,14 @@ struct Observation: Equatable {
 // what the action did, and the state after, so a counterexample ends at the event that shows the violation.
 extension LeaseModel {
     /// The state properties of an initial state.
-    func observe(initial state: ModelState) -> Observation {
+    func observe<State: StateStorage>(initial state: State) -> Observation {
         var observation = Observation()
         observeState(state, into: &observation)
         return observation
     }
 
     /// What the transition `from` → `after` shows, with what its action did.
-    func observe(from state: ModelState, to after: ModelState, effect: StepEffect) -> Observation {
+    func observe<State: StateStorage>(from state: State, to after: State, effect: StepEffect) -> Observation {
         var observation = Observation()
         // no-stale-overwrite: no store replaces a cached version with an older one.
         if let stored = effect.stored, let previous = stored.previous, previous > stored.version {
@@ -39,14 +39,14 @@ extension LeaseModel {
         // bounded-lease-hold: a token sits in its lease key, from its acquire's exec until it leaves (the
         // release's exec, an expiry, another's DEL, a restart), no longer than the bound. Judged at every event:
         // the first one past the bound while the token was still there shows the breach.
-        for lease in state.redis.leases {
-            if let lease, after.nowMicroseconds - lease.acquiredAtMicroseconds > leaseHoldBoundMicroseconds {
+        for key in 0..<state.keyCount {
+            if let lease = state.leaseEntry(ofKey: key), after.nowMicroseconds - lease.acquiredAtMicroseconds > leaseHoldBoundMicroseconds {
                 observation.violate(.boundedLeaseHold)
             }
         }
         // bounded-latency: every call returns within the bound of its `call` event.
-        for worker in state.workers {
-            if let call = worker.call,
+        for position in 0..<state.workerCount {
+            if let call = state.call(ofWorker: position + 1),
                 after.nowMicroseconds - call.startedAtMicroseconds > callLatencyBoundMicroseconds
             {
                 observation.violate(.boundedLatency)
@@ -67,12 +67,14 @@ extension LeaseModel {
     }
 
     /// The properties of one state.
-    private func observeState(_ state: ModelState, into observation: inout Observation) {
+    private func observeState<State: StateStorage>(_ state: State, into observation: inout Observation) {
         // single-loader: at most one load per key at the origin, whoever still waits for it.
-        for (position, load) in state.loads.enumerated()
-        where state.loads[(position + 1)...].contains(where: { $0.key == load.key }) {
-            observation.violate(.singleLoader)
-            break
+        search: for position in 0..<state.loadCount {
+            let key = state.load(at: position).key
+            for later in (position + 1)..<state.loadCount where state.load(at: later).key == key {
+                observation.violate(.singleLoader)
+                break search
+            }
         }
         // no-orphaned-lease: a call that has returned holds no lease.
         if hasOrphanedLease(state) {
@@ -83,7 +85,7 @@ extension LeaseModel {
         // source's newest version or nothing.
         if isSettled(state) {
             for (key, invalidates) in lastWriteInvalidates.enumerated() where invalidates == true {
-                if let cached = state.redis.cache[key], cached.version != state.sourceVersions[key] {
+                if let cached = state.cacheEntry(ofKey: key), cached.version != state.sourceVersion(ofKey: key) {
                     observation.violate(.freshAfterQuiescence)
                 }
             }
@@ -91,21 +93,24 @@ extension LeaseModel {
     }
 
     /// Whether some lease key holds the token of a call that has returned.
-    func hasOrphanedLease(_ state: ModelState) -> Bool {
-        state.redis.leases.contains { lease in
-            guard let lease else { return false }
-            return state.calls[callIndexOf[lease.token.worker][lease.token.call]] == .returned
+    func hasOrphanedLease<State: StateStorage>(_ state: State) -> Bool {
+        for key in 0..<state.keyCount {
+            if let lease = state.leaseEntry(ofKey: key),
+                state.callStatus(callIndexOf[lease.token.worker][lease.token.call]) == .returned
+            {
+                return true
+            }
         }
+        return false
     }
 
     /// Whether the call holding `token` is reloading in `state`: waiting for the origin, or holding the loaded
     /// value before its write goes out.
-    func isReloading(_ token: ModelToken, in state: ModelState) -> Bool {
-        let worker = state[worker: token.worker]
-        guard let call = worker.call, call.callNumber == token.call else { return false }
+    func isReloading<State: StateStorage>(_ token: ModelToken, in state: State) -> Bool {
+        guard let call = state.call(ofWorker: token.worker), call.callNumber == token.call else { return false }
         switch call.phase {
         case .loading: return true
-        case .writing: return worker.outstanding == nil
+        case .writing: return state.outstanding(ofWorker: token.worker) == nil
         case .reading, .evicting, .acquiring, .releasing, .releaseDeleting, .finished: return false
         }
     }

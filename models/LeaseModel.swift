@@ -258,10 +258,14 @@ public final class LeaseModel: Sendable {
         _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
     ) {
         let (time, items) = enabledItems(in: state)
+        // One step for every transition: each starts from a copy of `state` in the step's own storage.
+        var step = ModelStep(
+            model: self, state: State.placeholder, cursor: ChoiceCursor(indices: ChoicePoints()),
+            recordsEvent: recordsEvents)
         for item in items {
             expand(
                 state, item, at: time, prefix: ChoicePoints(), recordsEvents: recordsEvents,
-                recordsChoices: recordsChoices, body)
+                recordsChoices: recordsChoices, on: &step, body)
         }
     }
 
@@ -272,7 +276,21 @@ public final class LeaseModel: Sendable {
         recordsChoices: Bool, _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
     ) {
         var step = ModelStep(
-            model: self, state: state, cursor: ChoiceCursor(indices: prefix, recordsChoices: recordsChoices),
+            model: self, state: State.placeholder, cursor: ChoiceCursor(indices: prefix), recordsEvent: recordsEvents)
+        expand(
+            state, item, at: time, prefix: prefix, recordsEvents: recordsEvents, recordsChoices: recordsChoices,
+            on: &step, body)
+    }
+
+    /// ``expand(_:_:at:prefix:recordsEvents:recordsChoices:_:)`` on a given step, restarted from `state` for each
+    /// combination.
+    private func expand<State: StateStorage>(
+        _ state: State, _ item: ModelItem, at time: Int64, prefix: ChoicePoints, recordsEvents: Bool,
+        recordsChoices: Bool, on step: inout ModelStep<State>,
+        _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
+    ) {
+        step.restart(
+            from: state, cursor: ChoiceCursor(indices: prefix, recordsChoices: recordsChoices),
             recordsEvent: recordsEvents)
         step.run(item, at: time)
         let points = step.cursor.points
@@ -284,7 +302,7 @@ public final class LeaseModel: Sendable {
             for option in 1..<points.optionCount(at: position) {
                 expand(
                     state, item, at: time, prefix: points.prefix(position + 1, then: option),
-                    recordsEvents: recordsEvents, recordsChoices: recordsChoices, body)
+                    recordsEvents: recordsEvents, recordsChoices: recordsChoices, on: &step, body)
             }
         }
     }

@@ -30,19 +30,20 @@ public struct ModelFigures: Hashable, Sendable {
     }
 
     /// Takes in one transition.
-    mutating func record(from state: ModelState, to after: ModelState, effect: StepEffect, model: LeaseModel) {
+    mutating func record<State: StateStorage>(from state: State, to after: State, effect: StepEffect, model: LeaseModel) {
         for key in originLoads.indices {
-            originLoads[key].mostInOneRun = max(originLoads[key].mostInOneRun, after.loadsStarted[key])
-            let atOnce = after.loads.reduce(0) { $0 + ($1.key == key ? 1 : 0) }
+            originLoads[key].mostInOneRun = max(originLoads[key].mostInOneRun, after.loadsStarted(ofKey: key))
+            var atOnce = 0
+            for position in 0..<after.loadCount where after.load(at: position).key == key { atOnce += 1 }
             originLoads[key].mostAtOnce = max(originLoads[key].mostAtOnce, atOnce)
         }
         if let returned = effect.returned, let served = returned.outcome.servedVersion,
-            served < after.sourceVersions[returned.key]
+            served < after.sourceVersion(ofKey: returned.key)
         {
             // The write that first made `served` stale: the earliest done write of the key with a newer version.
             var supersededAt: Int64?
             for (index, write) in model.writes.enumerated()
-            where write.key == returned.key && write.version > served && after.writesDone[index] {
+            where write.key == returned.key && write.version > served && after.isWriteDone(index) {
                 supersededAt = min(supersededAt ?? write.atMicroseconds, write.atMicroseconds)
             }
             if let supersededAt {
@@ -50,9 +51,9 @@ public struct ModelFigures: Hashable, Sendable {
                 longestStaleServedMicroseconds = max(longestStaleServedMicroseconds ?? staleFor, staleFor)
             }
         }
-        for (key, lease) in state.redis.leases.enumerated() {
-            guard let lease else { continue }
-            if after.redis.leases[key] != lease {
+        for key in 0..<state.keyCount {
+            guard let lease = state.leaseEntry(ofKey: key) else { continue }
+            if after.leaseEntry(ofKey: key) != lease {
                 let held = after.nowMicroseconds - lease.acquiredAtMicroseconds
                 longestLeaseHoldMicroseconds = max(longestLeaseHoldMicroseconds ?? held, held)
             }

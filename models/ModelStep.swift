@@ -64,6 +64,19 @@ struct ModelStep<State: StateStorage> {
         effect = StepEffect()
     }
 
+    /// Makes the step ready to run an item from `state` with the choice indices of `cursor`, as a new step made
+    /// from a copy of `state` would be, reusing this step's storage (``LeaseModel/forEachTransition(from:recordsEvents:recordsChoices:_:)``
+    /// runs every transition of a state on one step).
+    mutating func restart(from state: State, cursor: ChoiceCursor, recordsEvent: Bool) {
+        self.state.assign(from: state)
+        works = PendingWorks()
+        self.recordsEvent = recordsEvent
+        self.cursor = cursor
+        madeEvent = false
+        event = nil
+        effect = StepEffect()
+    }
+
     /// Handles `item` at `time`.
     mutating func run(_ item: ModelItem, at time: Int64) {
         precondition(

@@ -68,6 +68,9 @@ protocol StateStorage {
 
     /// A state of no scenario, what a step holds once its state was taken (``ModelStep/takeState()``).
     static var placeholder: Self { get }
+    /// Makes this state equal to `other`, reusing this one's storage where it can: the explorer's step starts each
+    /// transition from its parent this way.
+    mutating func assign(from other: Self)
     /// The same state, readable (for the debug build's invariant checks).
     var readable: ModelState { get }
 }
@@ -135,4 +138,6 @@ extension ModelState: StateStorage {
     mutating func setContinuation(_ works: PendingWorks) { continuation = works.elements }
 
     var readable: ModelState { self }
+
+    mutating func assign(from other: ModelState) { self = other }
 }

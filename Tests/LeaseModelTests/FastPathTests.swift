@@ -8,13 +8,6 @@ import Trace
 // replay that builds events only at the trace event's instant. These tests tie that path to the readable one
 // (``LeaseModel/successors(of:)``, whose actions `next(_:after:)` replays) on every bundled scenario and protocol.
 
-/// Every bundled scenario with each of its protocols' names.
-private func bundledCases() throws -> [(scenario: String, protocolName: String)] {
-    try bundledScenarioNames.flatMap { name in
-        try bundledScenario(name).protocols.map { (name, $0.name) }
-    }
-}
-
 @Test("the explorer's transitions are the actions' transitions, state for state and in order, on every bundled search")
 func fastTransitionsMatchActions() throws {
     for (name, protocolName) in try bundledCases() {

@@ -98,3 +98,10 @@ func acquire(_ worker: Int, _ call: Int) -> Command {
 func set(_ version: Int) -> Command {
     .set(key: key, value: v(version), ttlSeconds: 300)
 }
+
+/// Every bundled scenario with each of its protocols' names.
+func bundledCases() throws -> [(scenario: String, protocolName: String)] {
+    try bundledScenarioNames.flatMap { name in
+        try bundledScenario(name).protocols.map { (name, $0.name) }
+    }
+}

@@ -1,0 +1,495 @@
+import Trace
+
+/// A state as fixed words in the value itself: what the explorer runs the model's step on.
+///
+/// The readable ``ModelState`` holds its lists in arrays, so each successor the explorer made retained every
+/// array and reallocated those the step changed (reference counting and the heap were a third of the search),
+/// and its fingerprint walked the whole structure. A packed state is plain words laid out by ``PackedLayout``:
+/// copying it copies bytes, the step changes words in place, and its fingerprint and its place in the frontier
+/// are the words themselves. The step, the enabled items and the properties are the same code for both
+/// storages (``StateStorage``); `PackedStateTests` checks, on every reachable state of the bundled scenarios,
+/// that the packed explorer finds the readable one's states, transitions and verdicts.
+struct PackedState: StateStorage {
+    /// The words (``PackedLayout/wordCount`` of them), shared between copies until one changes.
+    private var buffer: WordBuffer
+    /// Where each part is.
+    private(set) var layout: PackedLayout
+
+    /// The empty state of a layout (all parts absent, all counts zero).
+    init(layout: PackedLayout) {
+        buffer = WordBuffer(count: Int(layout.wordCount))
+        self.layout = layout
+    }
+
+    /// A state from the words of one in a frontier.
+    init(layout: PackedLayout, words source: UnsafeBufferPointer<UInt64>) {
+        self.init(layout: layout)
+        buffer.pointer.update(from: source.baseAddress!, count: Int(layout.wordCount))
+    }
+
+    static var placeholder: PackedState { PackedState(layout: .empty) }
+
+    mutating func assign(from other: PackedState) {
+        if buffer.count == other.buffer.count && isKnownUniquelyReferenced(&buffer) {
+            buffer.pointer.update(from: other.buffer.pointer, count: buffer.count)
+        } else {
+            buffer = other.buffer.copy()
+        }
+        layout = other.layout
+    }
+
+    /// The word at `index`.
+    @inline(__always) func word(_ index: Int) -> UInt64 {
+        precondition(index >= 0 && index < buffer.count, "PackedState: word \(index) of \(buffer.count)")
+        return buffer.pointer[index]
+    }
+
+    /// Sets the word at `index`, first copying the words if another state shares them.
+    @inline(__always) mutating func setWord(_ index: Int, _ value: UInt64) {
+        precondition(index >= 0 && index < buffer.count, "PackedState: word \(index) of \(buffer.count)")
+        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
+        buffer.pointer[index] = value
+    }
+
+    /// Calls `body` with the words in use (for the frontier and the fingerprint), valid only inside it.
+    @inline(__always) func withWords<Result>(_ body: (UnsafeBufferPointer<UInt64>) -> Result) -> Result {
+        withExtendedLifetime(buffer) { body(UnsafeBufferPointer(start: buffer.pointer, count: buffer.count)) }
+    }
+
+    /// The words in use, copied.
+    var wordArray: [UInt64] { withWords { Array($0) } }
+
+    @inline(__always) var nowMicroseconds: Int64 {
+        get { PackedCodes.int64(word(0)) }
+        set { setWord(0, PackedCodes.word(newValue)) }
+    }
+
+    @inline(__always) var ghostHorizonMicroseconds: Int64 {
+        get { PackedCodes.int64(word(1)) }
+        set { setWord(1, PackedCodes.word(newValue)) }
+    }
+
+    // MARK: - Keys
+
+    @inline(__always) var keyCount: Int { Int(layout.keyCount) }
+
+    @inline(__always) func cacheEntry(ofKey key: Int) -> ModelRedis.CacheEntry? {
+        let base = layout.key(key)
+        let head = word(base)
+        guard head != 0 else { return nil }
+        return ModelRedis.CacheEntry(
+            version: Int(head & ~PackedCodes.present), deadlineMilliseconds: PackedCodes.int64(word(base + 1)))
+    }
+
+    @inline(__always) mutating func setCacheEntry(_ entry: ModelRedis.CacheEntry?, ofKey key: Int) {
+        let base = layout.key(key)
+        guard let entry else {
+            setWord(base, 0)
+            setWord(base + 1, 0)
+            return
+        }
+        precondition(entry.version >= 0, "PackedState: version \(entry.version) below 0")
+        setWord(base, PackedCodes.present | UInt64(entry.version))
+        setWord(base + 1, PackedCodes.word(entry.deadlineMilliseconds))
+    }
+
+    @inline(__always) func leaseEntry(ofKey key: Int) -> ModelRedis.LeaseEntry? {
+        let base = layout.key(key) + 2
+        let head = word(base)
+        guard head != 0 else { return nil }
+        return ModelRedis.LeaseEntry(
+            token: PackedCodes.token(head & ~PackedCodes.present),
+            deadlineMilliseconds: PackedCodes.int64(word(base + 1)),
+            acquiredAtMicroseconds: PackedCodes.int64(word(base + 2)))
+    }
+
+    @inline(__always) mutating func setLeaseEntry(_ entry: ModelRedis.LeaseEntry?, ofKey key: Int) {
+        let base = layout.key(key) + 2
+        guard let entry else {
+            setWord(base, 0)
+            setWord(base + 1, 0)
+            setWord(base + 2, 0)
+            return
+        }
+        setWord(base, PackedCodes.present | PackedCodes.token(entry.token))
+        setWord(base + 1, PackedCodes.word(entry.deadlineMilliseconds))
+        setWord(base + 2, PackedCodes.word(entry.acquiredAtMicroseconds))
+    }
+
+    @inline(__always) func sourceVersion(ofKey key: Int) -> Int { PackedCodes.int(word(layout.key(key) + 5)) }
+    @inline(__always) mutating func setSourceVersion(_ version: Int, ofKey key: Int) {
+        setWord(layout.key(key) + 5, PackedCodes.word(version))
+    }
+    @inline(__always) func loadsStarted(ofKey key: Int) -> Int { PackedCodes.int(word(layout.key(key) + 6)) }
+    @inline(__always) mutating func setLoadsStarted(_ count: Int, ofKey key: Int) { setWord(layout.key(key) + 6, PackedCodes.word(count)) }
+
+    // MARK: - Calls, writes, faults
+
+    @inline(__always) func callStatus(_ index: Int) -> CallStatus {
+        CallStatus(packed: byte(Int(layout.callsBase), index))
+    }
+    @inline(__always) mutating func setCallStatus(_ status: CallStatus, of index: Int) {
+        setByte(Int(layout.callsBase), index, status.packed)
+    }
+    @inline(__always) func isWriteDone(_ index: Int) -> Bool {
+        word(Int(layout.writesBase) + index / 64) >> UInt64(index % 64) & 1 != 0
+    }
+    @inline(__always) mutating func setWriteDone(_ index: Int) {
+        setWord(Int(layout.writesBase) + index / 64, word(Int(layout.writesBase) + index / 64) | 1 << UInt64(index % 64))
+    }
+    @inline(__always) func faultDecision(_ index: Int) -> FaultDecision {
+        FaultDecision(packed: byte(Int(layout.faultsBase), index))
+    }
+    @inline(__always) mutating func setFaultDecision(_ decision: FaultDecision, of index: Int) {
+        setByte(Int(layout.faultsBase), index, decision.packed)
+    }
+
+    @inline(__always) private func byte(_ base: Int, _ index: Int) -> UInt64 {
+        word(base + index / 8) >> UInt64(index % 8 * 8) & 0xFF
+    }
+
+    @inline(__always) private mutating func setByte(_ base: Int, _ index: Int, _ value: UInt64) {
+        let shift = UInt64(index % 8 * 8)
+        setWord(base + index / 8, word(base + index / 8) & ~(0xFF << shift) | value << shift)
+    }
+
+    // MARK: - Workers
+
+    @inline(__always) var workerCount: Int { Int(layout.workerCount) }
+
+    @inline(__always) func call(ofWorker worker: Int) -> ActiveCall? {
+        let base = layout.call(ofWorker: worker)
+        let head = word(base)
+        guard head != 0 else { return nil }
+        let second = word(base + 1)
+        return ActiveCall(
+            callIndex: Int(PackedCodes.bits(head, 0, 24)), callNumber: Int(PackedCodes.bits(head, 24, 32)),
+            key: Int(PackedCodes.bits(second, 0, 24)),
+            phase: PackedCodes.phase(word(base + 3), word(base + 4)),
+            startedAtMicroseconds: PackedCodes.int64(word(base + 2)),
+            commandsSent: Int(PackedCodes.bits(second, 24, 16)),
+            pausesUsed: PausePointSet(bits: UInt8(PackedCodes.bits(second, 40, 8))))
+    }
+
+    @inline(__always) mutating func setCall(_ call: ActiveCall?, ofWorker worker: Int) {
+        let base = layout.call(ofWorker: worker)
+        guard let call else {
+            for offset in 0..<PackedLayout.wordsPerCall { setWord(base + offset, 0) }
+            return
+        }
+        precondition(call.commandsSent < 1 << 16, "PackedState: \(call.commandsSent) commands in one call")
+        setWord(base, PackedCodes.present | UInt64(call.callIndex) | UInt64(call.callNumber) << 24)
+        setWord(base + 1, UInt64(call.key) | UInt64(call.commandsSent) << 24 | UInt64(call.pausesUsed.bits) << 40)
+        setWord(base + 2, PackedCodes.word(call.startedAtMicroseconds))
+        let phase = PackedCodes.phase(call.phase)
+        setWord(base + 3, phase.0)
+        setWord(base + 4, phase.1)
+    }
+
+    @inline(__always) func outstanding(ofWorker worker: Int) -> OutstandingCommand? {
+        let base = layout.outstanding(ofWorker: worker)
+        let head = word(base)
+        guard head != 0 else { return nil }
+        let command = PackedCodes.command(
+            tag: PackedCodes.bits(head, 0, 4), key: Int(PackedCodes.bits(head, 32, 24)), a: word(base + 1),
+            b: word(base + 2))
+        let arrival = TimeWindow(
+            earliestMicroseconds: PackedCodes.int64(word(base + 5)),
+            latestMicroseconds: PackedCodes.int64(word(base + 6)))
+        let message: InFlight
+        switch PackedCodes.bits(head, 4, 3) {
+        case 1: message = .request(arrival: arrival)
+        case 2:
+            message = .reply(
+                PackedCodes.reply(tag: PackedCodes.bits(head, 7, 3), payload: word(base + 4)), arrival: arrival)
+        case 3: message = .connectionLost(arrival: arrival)
+        case 4: message = .restartNotice(arrival: arrival)
+        case 5: message = .lost
+        default: preconditionFailure("PackedState: no message \(PackedCodes.bits(head, 4, 3))")
+        }
+        return OutstandingCommand(
+            command: command, number: Int(PackedCodes.bits(head, 10, 22)),
+            deadlineMicroseconds: PackedCodes.int64(word(base + 3)), message: message)
+    }
+
+    @inline(__always) mutating func setOutstanding(_ outstanding: OutstandingCommand?, ofWorker worker: Int) {
+        let base = layout.outstanding(ofWorker: worker)
+        guard let outstanding else {
+            for offset in 0..<PackedLayout.wordsPerOutstanding { setWord(base + offset, 0) }
+            return
+        }
+        precondition(outstanding.number < 1 << 22, "PackedState: command number \(outstanding.number)")
+        let command = PackedCodes.command(outstanding.command)
+        var messageTag: UInt64
+        var replyTag: UInt64 = 0
+        var payload: UInt64 = 0
+        var arrival = TimeWindow(microseconds: 0)
+        switch outstanding.message {
+        case .request(let window):
+            messageTag = 1
+            arrival = window
+        case .reply(let reply, let window):
+            messageTag = 2
+            (replyTag, payload) = PackedCodes.reply(reply)
+            arrival = window
+        case .connectionLost(let window):
+            messageTag = 3
+            arrival = window
+        case .restartNotice(let window):
+            messageTag = 4
+            arrival = window
+        case .lost:
+            messageTag = 5
+        }
+        setWord(
+            base,
+            PackedCodes.present | command.tag | messageTag << 4 | replyTag << 7 | UInt64(outstanding.number) << 10
+                | UInt64(command.key) << 32)
+        setWord(base + 1, command.a)
+        setWord(base + 2, command.b)
+        setWord(base + 3, PackedCodes.word(outstanding.deadlineMicroseconds))
+        setWord(base + 4, payload)
+        setWord(base + 5, PackedCodes.word(arrival.earliestMicroseconds))
+        setWord(base + 6, PackedCodes.word(arrival.latestMicroseconds))
+    }
+
+    @inline(__always) func pause(ofWorker worker: Int) -> WorkerPause? {
+        let base = layout.pause(ofWorker: worker)
+        let head = word(base)
+        guard head != 0 else { return nil }
+        let held: HeldInput
+        switch PackedCodes.bits(head, 3, 2) {
+        case 1:
+            held = .send(
+                PackedCodes.command(
+                    tag: PackedCodes.bits(head, 6, 4), key: Int(PackedCodes.bits(head, 32, 24)), a: word(base + 3),
+                    b: word(base + 4)))
+        case 2:
+            held = .originAnswer(version: PackedCodes.int(word(base + 3)), fails: PackedCodes.bits(head, 5, 1) != 0)
+        default: preconditionFailure("PackedState: no held input \(PackedCodes.bits(head, 3, 2))")
+        }
+        return WorkerPause(
+            point: PackedCodes.pausePoint(PackedCodes.bits(head, 0, 3)),
+            resume: TimeWindow(
+                earliestMicroseconds: PackedCodes.int64(word(base + 1)),
+                latestMicroseconds: PackedCodes.int64(word(base + 2))),
+            held: held)
+    }
+
+    @inline(__always) mutating func setPause(_ pause: WorkerPause?, ofWorker worker: Int) {
+        let base = layout.pause(ofWorker: worker)
+        guard let pause else {
+            for offset in 0..<PackedLayout.wordsPerPause { setWord(base + offset, 0) }
+            return
+        }
+        var head = PackedCodes.present | PackedCodes.pausePoint(pause.point)
+        switch pause.held {
+        case .send(let command):
+            let code = PackedCodes.command(command)
+            head |= 1 << 3 | code.tag << 6 | UInt64(code.key) << 32
+            setWord(base + 3, code.a)
+            setWord(base + 4, code.b)
+        case .originAnswer(let version, let fails):
+            head |= 2 << 3 | (fails ? 1 << 5 : 0)
+            setWord(base + 3, PackedCodes.word(version))
+            setWord(base + 4, 0)
+        }
+        setWord(base, head)
+        setWord(base + 1, PackedCodes.word(pause.resume.earliestMicroseconds))
+        setWord(base + 2, PackedCodes.word(pause.resume.latestMicroseconds))
+    }
+
+    @inline(__always) func hasWaitingCalls(ofWorker worker: Int) -> Bool { word(layout.waiting(ofWorker: worker)) != 0 }
+
+    @inline(__always) mutating func appendWaitingCall(_ index: Int, ofWorker worker: Int) {
+        let base = layout.waiting(ofWorker: worker)
+        let count = Int(word(base))
+        precondition(count < Int(layout.waitingCapacity), "PackedState: w\(worker) queues more calls than it has")
+        setWord(base + 1 + count, UInt64(index))
+        setWord(base, UInt64(count + 1))
+    }
+
+    @inline(__always) mutating func removeFirstWaitingCall(ofWorker worker: Int) -> Int {
+        let base = layout.waiting(ofWorker: worker)
+        let count = Int(word(base))
+        precondition(count > 0, "PackedState: w\(worker) has no waiting call")
+        let first = Int(word(base + 1))
+        for position in 1..<count { setWord(base + position, word(base + position + 1)) }
+        setWord(base + count, 0)
+        setWord(base, UInt64(count - 1))
+        return first
+    }
+
+    /// A worker's waiting calls, in order.
+    @inline(__always) func waitingCalls(ofWorker worker: Int) -> [Int] {
+        let base = layout.waiting(ofWorker: worker)
+        return (0..<Int(word(base))).map { Int(word(base + 1 + $0)) }
+    }
+
+    // MARK: - Loads
+
+    @inline(__always) var loadCount: Int { Int(word(Int(layout.loadsBase))) }
+
+    /// A load's first word: its call number, worker, key and failure, ordered as (worker, call) below bit 39.
+    @inline(__always) private static func loadHead(_ load: OriginLoad) -> UInt64 {
+        UInt64(load.call) | UInt64(load.worker) << 24 | UInt64(load.key) << 39 | (load.fails ? PackedCodes.present : 0)
+    }
+
+    private static let loadOrderMask: UInt64 = 1 << 39 - 1
+
+    @inline(__always) func load(at position: Int) -> OriginLoad {
+        let base = layout.load(position)
+        let head = word(base)
+        return OriginLoad(
+            worker: Int(PackedCodes.bits(head, 24, 15)), call: Int(PackedCodes.bits(head, 0, 24)),
+            key: Int(PackedCodes.bits(head, 39, 24)), version: PackedCodes.int(word(base + 1)),
+            arrival: TimeWindow(
+                earliestMicroseconds: PackedCodes.int64(word(base + 2)),
+                latestMicroseconds: PackedCodes.int64(word(base + 3))),
+            fails: head & PackedCodes.present != 0)
+    }
+
+    @inline(__always) mutating func removeLoad(worker: Int, call: Int) -> OriginLoad? {
+        let order = UInt64(call) | UInt64(worker) << 24
+        let count = loadCount
+        for position in 0..<count where word(layout.load(position)) & Self.loadOrderMask == order {
+            let load = self.load(at: position)
+            let from = layout.load(position)
+            let end = layout.load(count)
+            for index in from..<(end - PackedLayout.wordsPerLoad) { setWord(index, word(index + PackedLayout.wordsPerLoad)) }
+            for index in (end - PackedLayout.wordsPerLoad)..<end { setWord(index, 0) }
+            setWord(Int(layout.loadsBase), UInt64(count - 1))
+            return load
+        }
+        return nil
+    }
+
+    @inline(__always) mutating func insertLoad(_ load: OriginLoad) {
+        let count = loadCount
+        precondition(count < Int(layout.loadCapacity), "PackedState: more loads than calls")
+        let head = Self.loadHead(load)
+        var position = count
+        while position > 0 && word(layout.load(position - 1)) & Self.loadOrderMask > head & Self.loadOrderMask {
+            position -= 1
+        }
+        let from = layout.load(position)
+        var index = layout.load(count + 1) - 1
+        while index >= from + PackedLayout.wordsPerLoad {
+            setWord(index, word(index - PackedLayout.wordsPerLoad))
+            index -= 1
+        }
+        setWord(from, head)
+        setWord(from + 1, PackedCodes.word(load.version))
+        setWord(from + 2, PackedCodes.word(load.arrival.earliestMicroseconds))
+        setWord(from + 3, PackedCodes.word(load.arrival.latestMicroseconds))
+        setWord(Int(layout.loadsBase), UInt64(count + 1))
+    }
+
+    // MARK: - Continuation
+
+    @inline(__always) var hasContinuation: Bool { word(Int(layout.continuationBase)) != 0 }
+
+    @inline(__always) mutating func takeContinuation() -> PendingWorks {
+        var works = PendingWorks()
+        let count = Int(word(Int(layout.continuationBase)))
+        for position in 0..<count {
+            let base = layout.work(position)
+            works.append(Self.work(word(base), word(base + 1), word(base + 2)))
+            setWord(base, 0)
+            setWord(base + 1, 0)
+            setWord(base + 2, 0)
+        }
+        setWord(Int(layout.continuationBase), 0)
+        return works
+    }
+
+    @inline(__always) mutating func setContinuation(_ works: PendingWorks) {
+        precondition(!hasContinuation, "PackedState: a continuation set over another")
+        var count = 0
+        var rest = works
+        while let work = rest.first {
+            precondition(
+                count < PackedLayout.continuationCapacity,
+                "PackedState: a continuation longer than \(PackedLayout.continuationCapacity) works")
+            let base = layout.work(count)
+            let code = Self.work(work)
+            setWord(base, code.0)
+            setWord(base + 1, code.1)
+            setWord(base + 2, code.2)
+            rest.removeFirst()
+            count += 1
+        }
+        setWord(Int(layout.continuationBase), UInt64(count))
+    }
+
+    @inline(__always) private static func work(_ work: Work) -> (UInt64, UInt64, UInt64) {
+        switch work {
+        case .step(let worker, let step):
+            let head = 1 | UInt64(worker) << 3
+            switch step {
+            case .send(let command):
+                let code = PackedCodes.command(command)
+                return (head | 1 << 18 | code.tag << 20 | UInt64(code.key) << 32, code.a, code.b)
+            case .startLoad:
+                return (head | 2 << 18, 0, 0)
+            case .finish(let outcome):
+                let (code, version) = PackedCodes.outcome(outcome)
+                return (head | 3 << 18 | code << 25, version, 0)
+            }
+        case .originAnswer(let worker, let version, let fails):
+            return (2 | UInt64(worker) << 3 | (fails ? 1 << 24 : 0), PackedCodes.word(version), 0)
+        case .startNextCall(let worker):
+            return (3 | UInt64(worker) << 3, 0, 0)
+        case .invalidate(let write):
+            return (4, UInt64(write), 0)
+        case .reportReplyLost(let worker):
+            return (5 | UInt64(worker) << 3, 0, 0)
+        }
+    }
+
+    @inline(__always) private static func work(_ head: UInt64, _ a: UInt64, _ b: UInt64) -> Work {
+        let worker = Int(PackedCodes.bits(head, 3, 15))
+        switch head & 7 {
+        case 1:
+            switch PackedCodes.bits(head, 18, 2) {
+            case 1:
+                return .step(
+                    worker: worker,
+                    .send(
+                        PackedCodes.command(
+                            tag: PackedCodes.bits(head, 20, 4), key: Int(PackedCodes.bits(head, 32, 24)), a: a, b: b)))
+            case 2: return .step(worker: worker, .startLoad)
+            case 3: return .step(worker: worker, .finish(PackedCodes.outcome(code: PackedCodes.bits(head, 25, 6), version: a)))
+            default: preconditionFailure("PackedState: no call step \(PackedCodes.bits(head, 18, 2))")
+            }
+        case 2: return .originAnswer(worker: worker, version: PackedCodes.int(a), fails: PackedCodes.bits(head, 24, 1) != 0)
+        case 3: return .startNextCall(worker: worker)
+        case 4: return .invalidate(write: Int(a))
+        case 5: return .reportReplyLost(worker: worker)
+        default: preconditionFailure("PackedState: no work \(head & 7)")
+        }
+    }
+}
+
+/// The words of a packed state, on the heap: a state's reads go straight to them, where an inline array in the
+/// state was copied whole (a kilobyte) at each read the optimizer could not prove in place.
+final class WordBuffer {
+    let pointer: UnsafeMutablePointer<UInt64>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    func copy() -> WordBuffer {
+        let copy = WordBuffer(count: count)
+        copy.pointer.update(from: pointer, count: count)
+        return copy
+    }
+
+    deinit {
+        pointer.deallocate()
+    }
+}
