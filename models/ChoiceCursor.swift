@@ -20,7 +20,10 @@ struct ChoiceCursor {
     /// Whether ``choices`` is kept: an action needs it, the explorer's successors do not.
     private let recordsChoices: Bool
     /// The choices made, by identity and value (empty unless ``recordsChoices``).
-    private(set) var choices: [ModelChoice] = []
+    var choices: [ModelChoice] { recorded ?? [] }
+    /// The choices, nil until one is made: an empty array was retained and released with every copy of the
+    /// cursor, one per transition in the explorer.
+    private var recorded: [ModelChoice]?
 
     /// A script that takes these option indices first; it keeps the choices made when `recordsChoices`.
     init(indices: ChoicePoints, recordsChoices: Bool = true) {
@@ -41,7 +44,7 @@ struct ChoiceCursor {
             guard case .delay(let recordedChoice, let window) = recorded, recordedChoice == choice else { return nil }
             return options.firstIndex(of: window)
         }
-        if recordsChoices { choices.append(.delay(choice, options[index])) }
+        if recordsChoices { recorded = (recorded ?? []) + [.delay(choice, options[index])] }
         return options[index]
     }
 
@@ -52,7 +55,7 @@ struct ChoiceCursor {
             return happens ? 0 : 1
         }
         let happens = picked == 0
-        if recordsChoices { choices.append(.fault(fault, happens: happens)) }
+        if recordsChoices { recorded = (recorded ?? []) + [.fault(fault, happens: happens)] }
         return happens
     }
 
@@ -91,8 +94,10 @@ struct ChoiceCursor {
 struct ChoicePoints {
     private var inlineTaken: UInt64 = 0
     private var inlineCounts: UInt64 = 0
-    private var overflowTaken: [Int] = []
-    private var overflowCounts: [Int] = []
+    // Nil until a ninth point: an empty array is still retained and released with each copy of the points, and
+    // the explorer copies them for every transition.
+    private var overflowTaken: [Int]? = nil
+    private var overflowCounts: [Int]? = nil
     /// How many points.
     private(set) var count = 0
 
@@ -102,14 +107,14 @@ struct ChoicePoints {
     func taken(at position: Int) -> Int {
         position < Self.inlineCapacity
             ? Int(truncatingIfNeeded: inlineTaken >> UInt64(position * 8)) & 0xFF
-            : overflowTaken[position - Self.inlineCapacity]
+            : overflowTaken![position - Self.inlineCapacity]
     }
 
     /// How many options the point at `position` had.
     func optionCount(at position: Int) -> Int {
         position < Self.inlineCapacity
             ? Int(truncatingIfNeeded: inlineCounts >> UInt64(position * 8)) & 0xFF
-            : overflowCounts[position - Self.inlineCapacity]
+            : overflowCounts![position - Self.inlineCapacity]
     }
 
     /// Whether every point had one option: the run was the item's only combination of choices.
@@ -125,8 +130,8 @@ struct ChoicePoints {
             inlineTaken |= UInt64(taken) << UInt64(count * 8)
             inlineCounts |= UInt64(optionCount) << UInt64(count * 8)
         } else {
-            overflowTaken.append(taken)
-            overflowCounts.append(optionCount)
+            overflowTaken = (overflowTaken ?? []) + [taken]
+            overflowCounts = (overflowCounts ?? []) + [optionCount]
         }
         count += 1
     }

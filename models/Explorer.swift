@@ -80,6 +80,8 @@ public struct Explorer: Sendable {
             statesGenerated: 0, distinctStates: 0, transitions: 0, maximumDepth: 0, terminalStates: 0,
             largestFrontier: 0, visitedBytes: 0, largestStateWords: 0)
         var limitReached: String?
+        // Whether a limit stopped the search, read at every transition (a read of the optional string copied it).
+        var stopped = false
 
         func note(_ observation: Observation, at end: PathEnd) {
             guard observation != Observation() else { return }
@@ -104,6 +106,7 @@ public struct Explorer: Sendable {
             statistics.largestStateWords = max(statistics.largestStateWords, words)
         }
 
+        var spare: Frontier?
         var depth = 0
         search: while frontier.count > 0 {
             statistics.largestFrontier = max(statistics.largestFrontier, frontier.count)
@@ -112,14 +115,14 @@ public struct Explorer: Sendable {
                 limitReached = "stopped at depth \(depth) (ExplorerLimits.maximumDepth)"
                 break
             }
-            var nextFrontier = frontier.emptied()
+            var nextFrontier = frontier.emptied(reusing: spare.take())
             for position in 0..<frontier.count {
                 let (number, state) = frontier.take(at: position)
                 var index = 0
                 model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) {
                     _, _, parent, step in
                     defer { index += 1 }
-                    guard limitReached == nil else { return }
+                    guard !stopped else { return }
                     statistics.transitions += 1
                     statistics.statesGenerated += 1
                     note(
@@ -132,6 +135,7 @@ public struct Explorer: Sendable {
                     guard parents.count < limits.maximumDistinctStates else {
                         limitReached = "stopped at \(limits.maximumDistinctStates) distinct states "
                             + "(ExplorerLimits.maximumDistinctStates)"
+                        stopped = true
                         return
                     }
                     parents.append(number)
@@ -139,8 +143,9 @@ public struct Explorer: Sendable {
                     nextFrontier.append(number: UInt32(parents.count - 1), taking: &step)
                 }
                 if index == 0 { statistics.terminalStates += 1 }
-                if limitReached != nil { break search }
+                if stopped { break search }
             }
+            spare = frontier
             frontier = nextFrontier
             depth += 1
         }

@@ -3,8 +3,9 @@ protocol ExplorerFrontier {
     associatedtype State: StateStorage
     /// The states held.
     var count: Int { get }
-    /// An empty frontier for the next level (reusing nothing of this one's states).
-    func emptied() -> Self
+    /// An empty frontier for the next level, in `spare`'s storage when given (a frontier two levels back, all
+    /// taken).
+    func emptied(reusing spare: consuming Self?) -> Self
     /// Adds a state.
     mutating func append(number: UInt32, _ state: State)
     /// Adds the state a step reached (and may take it out of the step: the step is not used again).
@@ -21,7 +22,7 @@ struct ReadableFrontier: ExplorerFrontier {
 
     var count: Int { states.count }
 
-    func emptied() -> ReadableFrontier {
+    func emptied(reusing spare: consuming ReadableFrontier?) -> ReadableFrontier {
         var next = ReadableFrontier()
         next.states.reserveCapacity(states.count * 2)  // a level is about twice the last: fewer regrowths
         return next
@@ -47,30 +48,62 @@ struct ReadableFrontier: ExplorerFrontier {
     }
 }
 
-/// Packed states, their words one after another in one array: a state's place in the frontier is a copy of its
-/// words in use, and nothing is allocated per state.
+/// Packed states, one after another in one array, each as a bit mask of its nonzero words and those words: most
+/// of a state's words are zero (parts absent, lists short), so an entry is about a third of the state, and the
+/// frontier's pages (first touched one by one, a page fault each) a third as many. Nothing is allocated per state.
 struct PackedFrontier: ExplorerFrontier {
     let layout: PackedLayout
-    private var words: [UInt64] = []
+    /// The entries: two mask words (bit `i` of the pair: word `i` is nonzero), then the nonzero words in order.
+    private var entries: [UInt64] = []
     private var numbers: [UInt32] = []
+    /// Where each entry starts in `entries`.
+    private var starts: [UInt32] = []
+    /// The state last taken, whose storage the next take reuses.
+    private var taken: PackedState
 
     init(layout: PackedLayout) {
+        precondition(layout.wordCount <= 128, "PackedFrontier: two mask words cover 128 words")
         self.layout = layout
+        taken = PackedState(layout: layout)
     }
 
     var count: Int { numbers.count }
 
-    func emptied() -> PackedFrontier {
-        var next = PackedFrontier(layout: layout)
-        next.numbers.reserveCapacity(numbers.count * 2)
-        next.words.reserveCapacity(numbers.count * 2 * Int(layout.wordCount))
+    /// Reuses the spare's arrays (fresh ones for every level were first touched page by page), with room for four
+    /// times this level, so that those of two levels back mostly hold the next one in pages already touched; room
+    /// reserved and never written costs no memory.
+    func emptied(reusing spare: consuming PackedFrontier?) -> PackedFrontier {
+        var next = spare ?? PackedFrontier(layout: layout)
+        next.numbers.removeAll(keepingCapacity: true)
+        next.starts.removeAll(keepingCapacity: true)
+        next.entries.removeAll(keepingCapacity: true)
+        next.numbers.reserveCapacity(numbers.count * 4)
+        next.starts.reserveCapacity(numbers.count * 4)
+        next.entries.reserveCapacity(max(entries.count * 4, 1024))
         return next
     }
 
     @inline(__always)
     mutating func append(number: UInt32, _ state: PackedState) {
         numbers.append(number)
-        state.withWords { words.append(contentsOf: $0) }
+        starts.append(UInt32(entries.count))
+        let base = entries.count
+        entries.append(0)
+        entries.append(0)
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        state.withWords { words in
+            for index in 0..<min(words.count, 64) where words[index] != 0 {
+                entries.append(words[index])
+                low |= 1 << UInt64(index)
+            }
+            for index in min(words.count, 64)..<words.count where words[index] != 0 {
+                entries.append(words[index])
+                high |= 1 << UInt64(index - 64)
+            }
+        }
+        entries[base] = low
+        entries[base + 1] = high
     }
 
     @inline(__always)
@@ -78,20 +111,31 @@ struct PackedFrontier: ExplorerFrontier {
         append(number: number, step.state)
     }
 
+    /// The state, in the storage of the one taken before (its holder has let it go by then): no allocation.
     mutating func take(at position: Int) -> (number: UInt32, state: PackedState) {
-        let stride = Int(layout.wordCount)
-        let state = words.withUnsafeBufferPointer { buffer in
-            PackedState(layout: layout, words: UnsafeBufferPointer(rebasing: buffer[(position * stride)...]))
+        let start = Int(starts[position])
+        entries.withUnsafeBufferPointer { entries in
+            taken.overwrite { words in
+                var next = start + 2
+                var mask = entries[start]
+                while mask != 0 {
+                    words[mask.trailingZeroBitCount] = entries[next]
+                    next += 1
+                    mask &= mask - 1
+                }
+                mask = entries[start + 1]
+                while mask != 0 {
+                    words[64 + mask.trailingZeroBitCount] = entries[next]
+                    next += 1
+                    mask &= mask - 1
+                }
+            }
         }
-        return (numbers[position], state)
+        return (numbers[position], taken)
     }
 
     @inline(__always)
     static func fingerprintAndSize(of state: borrowing PackedState) -> (fingerprint: UInt64, words: Int) {
-        var fingerprint = Fingerprint()
-        state.withWords { stateWords in
-            for word in stateWords { fingerprint.combine(word) }
-        }
-        return (fingerprint.finalized, Int(state.layout.wordCount))
+        (state.withWords { PackedFingerprint.of($0) }, Int(state.layout.wordCount))
     }
 }

@@ -82,3 +82,31 @@ extension WordSink {
         append(window.latestMicroseconds)
     }
 }
+
+/// The explorer's fingerprint of a packed state's words (``PackedState``): two lanes, each folding in two words
+/// per 128-bit multiply (wyhash's mixer), then mixed together. Its values are the explorer's own (the visited set
+/// and nothing else sees them); ``Fingerprint``, whose values tests pin, stays the readable state's. SplitMix64
+/// per word was a seventh of the packed search.
+enum PackedFingerprint {
+    @inline(__always)
+    static func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
+    }
+
+    static func of(_ words: UnsafeBufferPointer<UInt64>) -> UInt64 {
+        var first: UInt64 = 0x2D35_8DCC_AA6C_78A5
+        var second: UInt64 = 0x8BB8_4B93_962E_ACC9
+        var index = 0
+        while index + 4 <= words.count {
+            first = mum(words[index] ^ 0xA076_1D64_78BD_642F, words[index + 1] ^ first)
+            second = mum(words[index + 2] ^ 0xE703_7ED1_A0B4_28DB, words[index + 3] ^ second)
+            index += 4
+        }
+        while index < words.count {
+            first = mum(words[index] ^ 0xA076_1D64_78BD_642F, first ^ 0x8EBC_6AF0_9C88_C6E3)
+            index += 1
+        }
+        return mum(first ^ UInt64(words.count), second ^ 0x5899_65CC_7537_4CC3)
+    }
+}

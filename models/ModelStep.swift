@@ -69,11 +69,12 @@ struct ModelStep<State: StateStorage> {
     /// runs every transition of a state on one step).
     mutating func restart(from state: State, cursor: ChoiceCursor, recordsEvent: Bool) {
         self.state.assign(from: state)
-        works = PendingWorks()
+        // Only what a run changed is reset: each assignment of a list or an event released the old value.
+        if !works.isEmpty { works = PendingWorks() }
         self.recordsEvent = recordsEvent
         self.cursor = cursor
         madeEvent = false
-        event = nil
+        if event != nil { event = nil }
         effect = StepEffect()
     }
 

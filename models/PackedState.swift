@@ -21,10 +21,12 @@ struct PackedState: StateStorage {
         self.layout = layout
     }
 
-    /// A state from the words of one in a frontier.
-    init(layout: PackedLayout, words source: UnsafeBufferPointer<UInt64>) {
-        self.init(layout: layout)
-        buffer.pointer.update(from: source.baseAddress!, count: Int(layout.wordCount))
+    /// Calls `body` to write this state's words (all of them, zeroed first), in this state's storage when no other
+    /// state shares it: how the frontier hands out a state it holds.
+    mutating func overwrite(_ body: (UnsafeMutableBufferPointer<UInt64>) -> Void) {
+        if !isKnownUniquelyReferenced(&buffer) { buffer = WordBuffer(count: buffer.count) }
+        buffer.pointer.update(repeating: 0, count: buffer.count)
+        body(UnsafeMutableBufferPointer(start: buffer.pointer, count: buffer.count))
     }
 
     static var placeholder: PackedState { PackedState(layout: .empty) }
@@ -44,11 +46,12 @@ struct PackedState: StateStorage {
         return buffer.pointer[index]
     }
 
-    /// Sets the word at `index`, first copying the words if another state shares them.
-    @inline(__always) mutating func setWord(_ index: Int, _ value: UInt64) {
-        precondition(index >= 0 && index < buffer.count, "PackedState: word \(index) of \(buffer.count)")
+    /// The words, writable, first copied if another state shares them: each change of a part takes them once,
+    /// then writes its words (a uniqueness check per word written was a twentieth of the search). Valid until the
+    /// state is next copied or changed; the buffer pointer checks its bounds in debug builds.
+    @inline(__always) private mutating func writableWords() -> UnsafeMutableBufferPointer<UInt64> {
         if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
-        buffer.pointer[index] = value
+        return UnsafeMutableBufferPointer(start: buffer.pointer, count: buffer.count)
     }
 
     /// Calls `body` with the words in use (for the frontier and the fingerprint), valid only inside it.
@@ -61,12 +64,12 @@ struct PackedState: StateStorage {
 
     @inline(__always) var nowMicroseconds: Int64 {
         get { PackedCodes.int64(word(0)) }
-        set { setWord(0, PackedCodes.word(newValue)) }
+        set { writableWords()[0] = PackedCodes.word(newValue) }
     }
 
     @inline(__always) var ghostHorizonMicroseconds: Int64 {
         get { PackedCodes.int64(word(1)) }
-        set { setWord(1, PackedCodes.word(newValue)) }
+        set { writableWords()[1] = PackedCodes.word(newValue) }
     }
 
     // MARK: - Keys
@@ -82,15 +85,16 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setCacheEntry(_ entry: ModelRedis.CacheEntry?, ofKey key: Int) {
+        let words = writableWords()
         let base = layout.key(key)
         guard let entry else {
-            setWord(base, 0)
-            setWord(base + 1, 0)
+            words[base] = 0
+            words[base + 1] = 0
             return
         }
         precondition(entry.version >= 0, "PackedState: version \(entry.version) below 0")
-        setWord(base, PackedCodes.present | UInt64(entry.version))
-        setWord(base + 1, PackedCodes.word(entry.deadlineMilliseconds))
+        words[base] = PackedCodes.present | UInt64(entry.version)
+        words[base + 1] = PackedCodes.word(entry.deadlineMilliseconds)
     }
 
     @inline(__always) func leaseEntry(ofKey key: Int) -> ModelRedis.LeaseEntry? {
@@ -104,24 +108,26 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setLeaseEntry(_ entry: ModelRedis.LeaseEntry?, ofKey key: Int) {
+        let words = writableWords()
         let base = layout.key(key) + 2
         guard let entry else {
-            setWord(base, 0)
-            setWord(base + 1, 0)
-            setWord(base + 2, 0)
+            words[base] = 0
+            words[base + 1] = 0
+            words[base + 2] = 0
             return
         }
-        setWord(base, PackedCodes.present | PackedCodes.token(entry.token))
-        setWord(base + 1, PackedCodes.word(entry.deadlineMilliseconds))
-        setWord(base + 2, PackedCodes.word(entry.acquiredAtMicroseconds))
+        words[base] = PackedCodes.present | PackedCodes.token(entry.token)
+        words[base + 1] = PackedCodes.word(entry.deadlineMilliseconds)
+        words[base + 2] = PackedCodes.word(entry.acquiredAtMicroseconds)
     }
 
     @inline(__always) func sourceVersion(ofKey key: Int) -> Int { PackedCodes.int(word(layout.key(key) + 5)) }
     @inline(__always) mutating func setSourceVersion(_ version: Int, ofKey key: Int) {
-        setWord(layout.key(key) + 5, PackedCodes.word(version))
+        let words = writableWords()
+        words[layout.key(key) + 5] = PackedCodes.word(version)
     }
     @inline(__always) func loadsStarted(ofKey key: Int) -> Int { PackedCodes.int(word(layout.key(key) + 6)) }
-    @inline(__always) mutating func setLoadsStarted(_ count: Int, ofKey key: Int) { setWord(layout.key(key) + 6, PackedCodes.word(count)) }
+    @inline(__always) mutating func setLoadsStarted(_ count: Int, ofKey key: Int) { writableWords()[layout.key(key) + 6] = PackedCodes.word(count) }
 
     // MARK: - Calls, writes, faults
 
@@ -135,7 +141,8 @@ struct PackedState: StateStorage {
         word(Int(layout.writesBase) + index / 64) >> UInt64(index % 64) & 1 != 0
     }
     @inline(__always) mutating func setWriteDone(_ index: Int) {
-        setWord(Int(layout.writesBase) + index / 64, word(Int(layout.writesBase) + index / 64) | 1 << UInt64(index % 64))
+        let words = writableWords()
+        words[Int(layout.writesBase) + index / 64] = word(Int(layout.writesBase) + index / 64) | 1 << UInt64(index % 64)
     }
     @inline(__always) func faultDecision(_ index: Int) -> FaultDecision {
         FaultDecision(packed: byte(Int(layout.faultsBase), index))
@@ -150,7 +157,7 @@ struct PackedState: StateStorage {
 
     @inline(__always) private mutating func setByte(_ base: Int, _ index: Int, _ value: UInt64) {
         let shift = UInt64(index % 8 * 8)
-        setWord(base + index / 8, word(base + index / 8) & ~(0xFF << shift) | value << shift)
+        writableWords()[base + index / 8] = word(base + index / 8) & ~(0xFF << shift) | value << shift
     }
 
     // MARK: - Workers
@@ -172,18 +179,19 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setCall(_ call: ActiveCall?, ofWorker worker: Int) {
+        let words = writableWords()
         let base = layout.call(ofWorker: worker)
         guard let call else {
-            for offset in 0..<PackedLayout.wordsPerCall { setWord(base + offset, 0) }
+            for offset in 0..<PackedLayout.wordsPerCall { words[base + offset] = 0 }
             return
         }
         precondition(call.commandsSent < 1 << 16, "PackedState: \(call.commandsSent) commands in one call")
-        setWord(base, PackedCodes.present | UInt64(call.callIndex) | UInt64(call.callNumber) << 24)
-        setWord(base + 1, UInt64(call.key) | UInt64(call.commandsSent) << 24 | UInt64(call.pausesUsed.bits) << 40)
-        setWord(base + 2, PackedCodes.word(call.startedAtMicroseconds))
+        words[base] = PackedCodes.present | UInt64(call.callIndex) | UInt64(call.callNumber) << 24
+        words[base + 1] = UInt64(call.key) | UInt64(call.commandsSent) << 24 | UInt64(call.pausesUsed.bits) << 40
+        words[base + 2] = PackedCodes.word(call.startedAtMicroseconds)
         let phase = PackedCodes.phase(call.phase)
-        setWord(base + 3, phase.0)
-        setWord(base + 4, phase.1)
+        words[base + 3] = phase.0
+        words[base + 4] = phase.1
     }
 
     @inline(__always) func outstanding(ofWorker worker: Int) -> OutstandingCommand? {
@@ -213,9 +221,10 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setOutstanding(_ outstanding: OutstandingCommand?, ofWorker worker: Int) {
+        let words = writableWords()
         let base = layout.outstanding(ofWorker: worker)
         guard let outstanding else {
-            for offset in 0..<PackedLayout.wordsPerOutstanding { setWord(base + offset, 0) }
+            for offset in 0..<PackedLayout.wordsPerOutstanding { words[base + offset] = 0 }
             return
         }
         precondition(outstanding.number < 1 << 22, "PackedState: command number \(outstanding.number)")
@@ -241,16 +250,15 @@ struct PackedState: StateStorage {
         case .lost:
             messageTag = 5
         }
-        setWord(
-            base,
-            PackedCodes.present | command.tag | messageTag << 4 | replyTag << 7 | UInt64(outstanding.number) << 10
-                | UInt64(command.key) << 32)
-        setWord(base + 1, command.a)
-        setWord(base + 2, command.b)
-        setWord(base + 3, PackedCodes.word(outstanding.deadlineMicroseconds))
-        setWord(base + 4, payload)
-        setWord(base + 5, PackedCodes.word(arrival.earliestMicroseconds))
-        setWord(base + 6, PackedCodes.word(arrival.latestMicroseconds))
+        words[
+            base] =             PackedCodes.present | command.tag | messageTag << 4 | replyTag << 7 | UInt64(outstanding.number) << 10
+                | UInt64(command.key) << 32
+        words[base + 1] = command.a
+        words[base + 2] = command.b
+        words[base + 3] = PackedCodes.word(outstanding.deadlineMicroseconds)
+        words[base + 4] = payload
+        words[base + 5] = PackedCodes.word(arrival.earliestMicroseconds)
+        words[base + 6] = PackedCodes.word(arrival.latestMicroseconds)
     }
 
     @inline(__always) func pause(ofWorker worker: Int) -> WorkerPause? {
@@ -277,9 +285,10 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setPause(_ pause: WorkerPause?, ofWorker worker: Int) {
+        let words = writableWords()
         let base = layout.pause(ofWorker: worker)
         guard let pause else {
-            for offset in 0..<PackedLayout.wordsPerPause { setWord(base + offset, 0) }
+            for offset in 0..<PackedLayout.wordsPerPause { words[base + offset] = 0 }
             return
         }
         var head = PackedCodes.present | PackedCodes.pausePoint(pause.point)
@@ -287,36 +296,38 @@ struct PackedState: StateStorage {
         case .send(let command):
             let code = PackedCodes.command(command)
             head |= 1 << 3 | code.tag << 6 | UInt64(code.key) << 32
-            setWord(base + 3, code.a)
-            setWord(base + 4, code.b)
+            words[base + 3] = code.a
+            words[base + 4] = code.b
         case .originAnswer(let version, let fails):
             head |= 2 << 3 | (fails ? 1 << 5 : 0)
-            setWord(base + 3, PackedCodes.word(version))
-            setWord(base + 4, 0)
+            words[base + 3] = PackedCodes.word(version)
+            words[base + 4] = 0
         }
-        setWord(base, head)
-        setWord(base + 1, PackedCodes.word(pause.resume.earliestMicroseconds))
-        setWord(base + 2, PackedCodes.word(pause.resume.latestMicroseconds))
+        words[base] = head
+        words[base + 1] = PackedCodes.word(pause.resume.earliestMicroseconds)
+        words[base + 2] = PackedCodes.word(pause.resume.latestMicroseconds)
     }
 
     @inline(__always) func hasWaitingCalls(ofWorker worker: Int) -> Bool { word(layout.waiting(ofWorker: worker)) != 0 }
 
     @inline(__always) mutating func appendWaitingCall(_ index: Int, ofWorker worker: Int) {
+        let words = writableWords()
         let base = layout.waiting(ofWorker: worker)
         let count = Int(word(base))
         precondition(count < Int(layout.waitingCapacity), "PackedState: w\(worker) queues more calls than it has")
-        setWord(base + 1 + count, UInt64(index))
-        setWord(base, UInt64(count + 1))
+        words[base + 1 + count] = UInt64(index)
+        words[base] = UInt64(count + 1)
     }
 
     @inline(__always) mutating func removeFirstWaitingCall(ofWorker worker: Int) -> Int {
+        let words = writableWords()
         let base = layout.waiting(ofWorker: worker)
         let count = Int(word(base))
         precondition(count > 0, "PackedState: w\(worker) has no waiting call")
         let first = Int(word(base + 1))
-        for position in 1..<count { setWord(base + position, word(base + position + 1)) }
-        setWord(base + count, 0)
-        setWord(base, UInt64(count - 1))
+        for position in 1..<count { words[base + position] = word(base + position + 1) }
+        words[base + count] = 0
+        words[base] = UInt64(count - 1)
         return first
     }
 
@@ -350,21 +361,23 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func removeLoad(worker: Int, call: Int) -> OriginLoad? {
+        let words = writableWords()
         let order = UInt64(call) | UInt64(worker) << 24
         let count = loadCount
         for position in 0..<count where word(layout.load(position)) & Self.loadOrderMask == order {
             let load = self.load(at: position)
             let from = layout.load(position)
             let end = layout.load(count)
-            for index in from..<(end - PackedLayout.wordsPerLoad) { setWord(index, word(index + PackedLayout.wordsPerLoad)) }
-            for index in (end - PackedLayout.wordsPerLoad)..<end { setWord(index, 0) }
-            setWord(Int(layout.loadsBase), UInt64(count - 1))
+            for index in from..<(end - PackedLayout.wordsPerLoad) { words[index] = word(index + PackedLayout.wordsPerLoad) }
+            for index in (end - PackedLayout.wordsPerLoad)..<end { words[index] = 0 }
+            words[Int(layout.loadsBase)] = UInt64(count - 1)
             return load
         }
         return nil
     }
 
     @inline(__always) mutating func insertLoad(_ load: OriginLoad) {
+        let words = writableWords()
         let count = loadCount
         precondition(count < Int(layout.loadCapacity), "PackedState: more loads than calls")
         let head = Self.loadHead(load)
@@ -375,14 +388,14 @@ struct PackedState: StateStorage {
         let from = layout.load(position)
         var index = layout.load(count + 1) - 1
         while index >= from + PackedLayout.wordsPerLoad {
-            setWord(index, word(index - PackedLayout.wordsPerLoad))
+            words[index] = word(index - PackedLayout.wordsPerLoad)
             index -= 1
         }
-        setWord(from, head)
-        setWord(from + 1, PackedCodes.word(load.version))
-        setWord(from + 2, PackedCodes.word(load.arrival.earliestMicroseconds))
-        setWord(from + 3, PackedCodes.word(load.arrival.latestMicroseconds))
-        setWord(Int(layout.loadsBase), UInt64(count + 1))
+        words[from] = head
+        words[from + 1] = PackedCodes.word(load.version)
+        words[from + 2] = PackedCodes.word(load.arrival.earliestMicroseconds)
+        words[from + 3] = PackedCodes.word(load.arrival.latestMicroseconds)
+        words[Int(layout.loadsBase)] = UInt64(count + 1)
     }
 
     // MARK: - Continuation
@@ -390,20 +403,22 @@ struct PackedState: StateStorage {
     @inline(__always) var hasContinuation: Bool { word(Int(layout.continuationBase)) != 0 }
 
     @inline(__always) mutating func takeContinuation() -> PendingWorks {
+        let words = writableWords()
         var works = PendingWorks()
         let count = Int(word(Int(layout.continuationBase)))
         for position in 0..<count {
             let base = layout.work(position)
             works.append(Self.work(word(base), word(base + 1), word(base + 2)))
-            setWord(base, 0)
-            setWord(base + 1, 0)
-            setWord(base + 2, 0)
+            words[base] = 0
+            words[base + 1] = 0
+            words[base + 2] = 0
         }
-        setWord(Int(layout.continuationBase), 0)
+        words[Int(layout.continuationBase)] = 0
         return works
     }
 
     @inline(__always) mutating func setContinuation(_ works: PendingWorks) {
+        let words = writableWords()
         precondition(!hasContinuation, "PackedState: a continuation set over another")
         var count = 0
         var rest = works
@@ -413,13 +428,13 @@ struct PackedState: StateStorage {
                 "PackedState: a continuation longer than \(PackedLayout.continuationCapacity) works")
             let base = layout.work(count)
             let code = Self.work(work)
-            setWord(base, code.0)
-            setWord(base + 1, code.1)
-            setWord(base + 2, code.2)
+            words[base] = code.0
+            words[base + 1] = code.1
+            words[base + 2] = code.2
             rest.removeFirst()
             count += 1
         }
-        setWord(Int(layout.continuationBase), UInt64(count))
+        words[Int(layout.continuationBase)] = UInt64(count)
     }
 
     @inline(__always) private static func work(_ work: Work) -> (UInt64, UInt64, UInt64) {

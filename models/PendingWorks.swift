@@ -6,7 +6,8 @@ struct PendingWorks {
     private var head: Work?
     private var second: Work?
     /// The works after the first two; empty unless both are there.
-    private var rest: [Work] = []
+    /// The works after the second, nil while there are none (an empty array was retained with every copy).
+    private var rest: [Work]?
 
     /// No work.
     init() {}
@@ -26,12 +27,12 @@ struct PendingWorks {
     var elements: [Work] {
         guard let head else { return [] }
         guard let second else { return [head] }
-        return [head, second] + rest
+        return [head, second] + (rest ?? [])
     }
 
     /// Adds a work to be done next.
     mutating func insertFirst(_ work: Work) {
-        if let second { rest.insert(second, at: 0) }
+        if let second { rest = [second] + (rest ?? []) }
         second = head
         head = work
     }
@@ -43,7 +44,7 @@ struct PendingWorks {
         } else if second == nil {
             second = work
         } else {
-            rest.append(work)
+            rest = (rest ?? []) + [work]
         }
     }
 
@@ -51,6 +52,11 @@ struct PendingWorks {
     mutating func removeFirst() {
         precondition(head != nil, "PendingWorks: no work to remove")
         head = second
-        second = rest.isEmpty ? nil : rest.removeFirst()
+        if var more = rest, !more.isEmpty {
+            second = more.removeFirst()
+            rest = more.isEmpty ? nil : more
+        } else {
+            second = nil
+        }
     }
 }
