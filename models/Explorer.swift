@@ -107,6 +107,9 @@ public struct Explorer: Sendable {
         }
 
         var spare: Frontier?
+        var step = ModelStep(
+            model: model, state: Frontier.State.placeholder, cursor: ChoiceCursor(indices: ChoicePoints()),
+            recordsEvent: false)
         var depth = 0
         search: while frontier.count > 0 {
             statistics.largestFrontier = max(statistics.largestFrontier, frontier.count)
@@ -119,7 +122,7 @@ public struct Explorer: Sendable {
             for position in 0..<frontier.count {
                 let (number, state) = frontier.take(at: position)
                 var index = 0
-                model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false) {
+                model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false, on: &step) {
                     _, _, parent, step in
                     defer { index += 1 }
                     guard !stopped else { return }

@@ -257,11 +257,21 @@ public final class LeaseModel: Sendable {
         from state: State, recordsEvents: Bool, recordsChoices: Bool,
         _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
     ) {
-        let (time, items) = enabledItems(in: state)
         // One step for every transition: each starts from a copy of `state` in the step's own storage.
         var step = ModelStep(
             model: self, state: State.placeholder, cursor: ChoiceCursor(indices: ChoicePoints()),
             recordsEvent: recordsEvents)
+        forEachTransition(from: state, recordsEvents: recordsEvents, recordsChoices: recordsChoices, on: &step, body)
+    }
+
+    /// ``forEachTransition(from:recordsEvents:recordsChoices:_:)`` on a given step (of this model): the explorer
+    /// keeps one for its whole search, so that no transition allocates.
+    func forEachTransition<State: StateStorage>(
+        from state: State, recordsEvents: Bool, recordsChoices: Bool, on step: inout ModelStep<State>,
+        _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
+    ) {
+        precondition(step.model === self, "LeaseModel: a step of another model")
+        let (time, items) = enabledItems(in: state)
         for item in items {
             expand(
                 state, item, at: time, prefix: ChoicePoints(), recordsEvents: recordsEvents,
