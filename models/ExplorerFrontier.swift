@@ -60,11 +60,14 @@ struct PackedFrontier: ExplorerFrontier {
     private var starts: [UInt32] = []
     /// The state last taken, whose storage the next take reuses.
     private var taken: PackedState
+    /// Where an entry is made before it is appended.
+    private var scratch: [UInt64]
 
     init(layout: PackedLayout) {
         precondition(layout.wordCount <= 128, "PackedFrontier: two mask words cover 128 words")
         self.layout = layout
         taken = PackedState(layout: layout)
+        scratch = Array(repeating: 0, count: 2 + Int(layout.wordCount))
     }
 
     var count: Int { numbers.count }
@@ -91,10 +94,9 @@ struct PackedFrontier: ExplorerFrontier {
         // Room for every word, then each word written and kept only when nonzero, with no branch: a branch per
         // word was mispredicted often enough to make this a tenth of the search.
         let wordCount = Int(layout.wordCount)
-        entries.append(contentsOf: repeatElement(0, count: 2 + wordCount))
-        let end = state.withWords { words in
-            entries.withUnsafeMutableBufferPointer { out in
-                var next = base + 2
+        let used = state.withWords { words in
+            scratch.withUnsafeMutableBufferPointer { out in
+                var next = 2
                 var masks: (UInt64, UInt64) = (0, 0)
                 for index in 0..<wordCount {
                     let word = words[index]
@@ -107,12 +109,12 @@ struct PackedFrontier: ExplorerFrontier {
                         masks.1 |= kept << UInt64(index - 64)
                     }
                 }
-                out[base] = masks.0
-                out[base + 1] = masks.1
+                out[0] = masks.0
+                out[1] = masks.1
                 return next
             }
         }
-        entries.removeLast(base + 2 + wordCount - end)
+        scratch.withUnsafeBufferPointer { entries.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<used])) }
     }
 
     @inline(__always)
