@@ -40,7 +40,9 @@ extension LeaseModel {
         // release's exec, an expiry, another's DEL, a restart), no longer than the bound. Judged at every event:
         // the first one past the bound while the token was still there shows the breach.
         for key in 0..<state.keyCount {
-            if let lease = state.leaseEntry(ofKey: key), after.nowMicroseconds - lease.acquiredAtMicroseconds > leaseHoldBoundMicroseconds {
+            if let lease = state.leaseEntry(ofKey: key),
+                after.nowMicroseconds - lease.acquiredAtMicroseconds > leaseHoldBoundMicroseconds
+            {
                 observation.violate(.boundedLeaseHold)
             }
         }

@@ -30,7 +30,9 @@ public struct ModelFigures: Hashable, Sendable {
     }
 
     /// Takes in one transition.
-    mutating func record<State: StateStorage>(from state: State, to after: State, effect: StepEffect, model: LeaseModel) {
+    mutating func record<State: StateStorage>(
+        from state: State, to after: State, effect: StepEffect, model: LeaseModel
+    ) {
         for key in originLoads.indices {
             originLoads[key].mostInOneRun = max(originLoads[key].mostInOneRun, after.loadsStarted(ofKey: key))
             var atOnce = 0

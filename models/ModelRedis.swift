@@ -86,21 +86,11 @@ extension StateStorage {
                 ofKey: key)
             return .ok
         case .store(let key, let version):
-            setCacheEntry(
-                ModelRedis.CacheEntry(
-                    version: version,
-                    deadlineMilliseconds: ModelRedis.deadline(
-                        ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds)),
-                ofKey: key)
+            cache(version, ofKey: key, ttlMilliseconds: cacheTTLMilliseconds)
             return .ok
         case .fencedStore(let key, let version, let token):
             guard leaseEntry(ofKey: key)?.token == token else { return .integer(0) }
-            setCacheEntry(
-                ModelRedis.CacheEntry(
-                    version: version,
-                    deadlineMilliseconds: ModelRedis.deadline(
-                        ttlMilliseconds: cacheTTLMilliseconds, nowMicroseconds: nowMicroseconds)),
-                ofKey: key)
+            cache(version, ofKey: key, ttlMilliseconds: cacheTTLMilliseconds)
             return .ok
         case .releaseScript(let key, let token):
             guard let lease = leaseEntry(ofKey: key) else { return .integer(-1) }
@@ -114,6 +104,16 @@ extension StateStorage {
             setLeaseEntry(nil, ofKey: key)
             return .integer(1)
         }
+    }
+
+    /// `SET key <version> EX <ttl>`, now.
+    private mutating func cache(_ version: Int, ofKey key: Int, ttlMilliseconds: Int64) {
+        setCacheEntry(
+            ModelRedis.CacheEntry(
+                version: version,
+                deadlineMilliseconds: ModelRedis.deadline(
+                    ttlMilliseconds: ttlMilliseconds, nowMicroseconds: nowMicroseconds)),
+            ofKey: key)
     }
 
     /// A command must never meet a key past its deadline: its `expire` action comes first (debug check).

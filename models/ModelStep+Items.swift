@@ -5,7 +5,9 @@ import Trace
 extension ModelStep {
     mutating func expire(key: Int, lease: Bool) {
         if lease {
-            guard let entry = state.leaseEntry(ofKey: key) else { preconditionFailure("ModelStep: no lease of key \(key)") }
+            guard let entry = state.leaseEntry(ofKey: key) else {
+                preconditionFailure("ModelStep: no lease of key \(key)")
+            }
             effect.leaseExpired = (key, entry.token)
             state.setLeaseEntry(nil, ofKey: key)
             emit(.server) { .expire(key: $0.leaseKeyNames[key]) }
@@ -59,7 +61,9 @@ extension ModelStep {
     /// Redis restarts empty; every connection breaks. A worker waiting on a command learns of it one network
     /// delay later; whatever was in flight on the old connection, and its armed timeout, become ghosts.
     mutating func restart(fault index: Int) {
-        precondition(state.faultDecision(index) == .restartPending, "ModelStep: restart \(index) is \(state.faultDecision(index))")
+        precondition(
+            state.faultDecision(index) == .restartPending,
+            "ModelStep: restart \(index) is \(state.faultDecision(index))")
         emit(.server) { _ in .restart }
         state.setFaultDecision(.restartDone, of: index)
         state.restartRedis()

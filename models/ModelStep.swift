@@ -65,7 +65,8 @@ struct ModelStep<State: StateStorage> {
     }
 
     /// Makes the step ready to run an item from `state` with the choice indices of `cursor`, as a new step made
-    /// from a copy of `state` would be, reusing this step's storage (``LeaseModel/forEachTransition(from:recordsEvents:recordsChoices:_:)``
+    /// from a copy of `state` would be, reusing this step's storage
+    /// (``LeaseModel/forEachTransition(from:recordsEvents:recordsChoices:on:_:)``
     /// runs every transition of a state on one step).
     mutating func restart(from state: State, cursor: ChoiceCursor, recordsEvent: Bool) {
         self.state.assign(from: state)

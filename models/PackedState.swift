@@ -54,6 +54,12 @@ struct PackedState: StateStorage {
         return UnsafeMutableBufferPointer(start: buffer.pointer, count: buffer.count)
     }
 
+    /// Zeroes `count` words from `base`: a part made absent.
+    @inline(__always) private mutating func clear(_ base: Int, count: Int) {
+        let words = writableWords()
+        for offset in 0..<count { words[base + offset] = 0 }
+    }
+
     /// Calls `body` with the words in use (for the frontier and the fingerprint), valid only inside it.
     @inline(__always) func withWords<Result>(_ body: (UnsafeBufferPointer<UInt64>) -> Result) -> Result {
         withExtendedLifetime(buffer) { body(UnsafeBufferPointer(start: buffer.pointer, count: buffer.count)) }
@@ -127,7 +133,9 @@ struct PackedState: StateStorage {
         words[layout.key(key) + 5] = PackedCodes.word(version)
     }
     @inline(__always) func loadsStarted(ofKey key: Int) -> Int { PackedCodes.int(word(layout.key(key) + 6)) }
-    @inline(__always) mutating func setLoadsStarted(_ count: Int, ofKey key: Int) { writableWords()[layout.key(key) + 6] = PackedCodes.word(count) }
+    @inline(__always) mutating func setLoadsStarted(_ count: Int, ofKey key: Int) {
+        writableWords()[layout.key(key) + 6] = PackedCodes.word(count)
+    }
 
     // MARK: - Calls, writes, faults
 
@@ -179,12 +187,9 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setCall(_ call: ActiveCall?, ofWorker worker: Int) {
-        let words = writableWords()
         let base = layout.call(ofWorker: worker)
-        guard let call else {
-            for offset in 0..<PackedLayout.wordsPerCall { words[base + offset] = 0 }
-            return
-        }
+        guard let call else { return clear(base, count: PackedLayout.wordsPerCall) }
+        let words = writableWords()
         precondition(call.commandsSent < 1 << 16, "PackedState: \(call.commandsSent) commands in one call")
         words[base] = PackedCodes.present | UInt64(call.callIndex) | UInt64(call.callNumber) << 24
         words[base + 1] = UInt64(call.key) | UInt64(call.commandsSent) << 24 | UInt64(call.pausesUsed.bits) << 40
@@ -221,12 +226,9 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setOutstanding(_ outstanding: OutstandingCommand?, ofWorker worker: Int) {
-        let words = writableWords()
         let base = layout.outstanding(ofWorker: worker)
-        guard let outstanding else {
-            for offset in 0..<PackedLayout.wordsPerOutstanding { words[base + offset] = 0 }
-            return
-        }
+        guard let outstanding else { return clear(base, count: PackedLayout.wordsPerOutstanding) }
+        let words = writableWords()
         precondition(outstanding.number < 1 << 22, "PackedState: command number \(outstanding.number)")
         let command = PackedCodes.command(outstanding.command)
         var messageTag: UInt64
@@ -250,9 +252,9 @@ struct PackedState: StateStorage {
         case .lost:
             messageTag = 5
         }
-        words[
-            base] =             PackedCodes.present | command.tag | messageTag << 4 | replyTag << 7 | UInt64(outstanding.number) << 10
-                | UInt64(command.key) << 32
+        words[base] =
+            PackedCodes.present | command.tag | messageTag << 4 | replyTag << 7 | UInt64(outstanding.number) << 10
+            | UInt64(command.key) << 32
         words[base + 1] = command.a
         words[base + 2] = command.b
         words[base + 3] = PackedCodes.word(outstanding.deadlineMicroseconds)
@@ -285,12 +287,9 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setPause(_ pause: WorkerPause?, ofWorker worker: Int) {
-        let words = writableWords()
         let base = layout.pause(ofWorker: worker)
-        guard let pause else {
-            for offset in 0..<PackedLayout.wordsPerPause { words[base + offset] = 0 }
-            return
-        }
+        guard let pause else { return clear(base, count: PackedLayout.wordsPerPause) }
+        let words = writableWords()
         var head = PackedCodes.present | PackedCodes.pausePoint(pause.point)
         switch pause.held {
         case .send(let command):
@@ -368,7 +367,9 @@ struct PackedState: StateStorage {
             let load = self.load(at: position)
             let from = layout.load(position)
             let end = layout.load(count)
-            for index in from..<(end - PackedLayout.wordsPerLoad) { words[index] = word(index + PackedLayout.wordsPerLoad) }
+            for index in from..<(end - PackedLayout.wordsPerLoad) {
+                words[index] = word(index + PackedLayout.wordsPerLoad)
+            }
             for index in (end - PackedLayout.wordsPerLoad)..<end { words[index] = 0 }
             words[Int(layout.loadsBase)] = UInt64(count - 1)
             return load
@@ -474,10 +475,13 @@ struct PackedState: StateStorage {
                         PackedCodes.command(
                             tag: PackedCodes.bits(head, 20, 4), key: Int(PackedCodes.bits(head, 32, 24)), a: a, b: b)))
             case 2: return .step(worker: worker, .startLoad)
-            case 3: return .step(worker: worker, .finish(PackedCodes.outcome(code: PackedCodes.bits(head, 25, 6), version: a)))
+            case 3:
+                return .step(
+                    worker: worker, .finish(PackedCodes.outcome(code: PackedCodes.bits(head, 25, 6), version: a)))
             default: preconditionFailure("PackedState: no call step \(PackedCodes.bits(head, 18, 2))")
             }
-        case 2: return .originAnswer(worker: worker, version: PackedCodes.int(a), fails: PackedCodes.bits(head, 24, 1) != 0)
+        case 2:
+            return .originAnswer(worker: worker, version: PackedCodes.int(a), fails: PackedCodes.bits(head, 24, 1) != 0)
         case 3: return .startNextCall(worker: worker)
         case 4: return .invalidate(write: Int(a))
         case 5: return .reportReplyLost(worker: worker)
