@@ -97,20 +97,24 @@ struct PackedFrontier: ExplorerFrontier {
         let used = state.withWords { words in
             scratch.withUnsafeMutableBufferPointer { out in
                 var next = 2
-                var masks: (UInt64, UInt64) = (0, 0)
-                for index in 0..<wordCount {
+                var mask: UInt64 = 0
+                for index in 0..<min(wordCount, 64) {
                     let word = words[index]
                     out[next] = word
                     let kept: UInt64 = word != 0 ? 1 : 0
-                    next += Int(kept)
-                    if index < 64 {
-                        masks.0 |= kept << UInt64(index)
-                    } else {
-                        masks.1 |= kept << UInt64(index - 64)
-                    }
+                    next &+= Int(kept)
+                    mask |= kept &<< UInt64(index)
                 }
-                out[0] = masks.0
-                out[1] = masks.1
+                out[0] = mask
+                mask = 0
+                for index in min(wordCount, 64)..<wordCount {
+                    let word = words[index]
+                    out[next] = word
+                    let kept: UInt64 = word != 0 ? 1 : 0
+                    next &+= Int(kept)
+                    mask |= kept &<< UInt64(index &- 64)
+                }
+                out[1] = mask
                 return next
             }
         }
