@@ -107,6 +107,10 @@ public struct Explorer: Sendable {
         }
 
         var spare: Frontier?
+        // The model and the state limit as locals: read through `self` inside the transition closure, the whole
+        // explorer (the model, and the protocol's name) was copied and released at every transition.
+        let model = self.model
+        let maximumDistinctStates = limits.maximumDistinctStates
         var step = ModelStep(
             model: model, state: Frontier.State.placeholder, cursor: ChoiceCursor(indices: ChoicePoints()),
             recordsEvent: false)
@@ -135,8 +139,8 @@ public struct Explorer: Sendable {
                     let (fingerprint, words) = Frontier.fingerprintAndSize(of: step.state)
                     guard seen.insert(fingerprint) else { return }
                     statistics.largestStateWords = max(statistics.largestStateWords, words)
-                    guard parents.count < limits.maximumDistinctStates else {
-                        limitReached = "stopped at \(limits.maximumDistinctStates) distinct states "
+                    guard parents.count < maximumDistinctStates else {
+                        limitReached = "stopped at \(maximumDistinctStates) distinct states "
                             + "(ExplorerLimits.maximumDistinctStates)"
                         stopped = true
                         return
