@@ -1,25 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The explorer's visited set: fingerprints only, in one open-addressing table with linear probing.
 ///
 /// Eight bytes a slot and at most three quarters full, so 11 to 21 bytes per distinct state; no keys or states
 /// are kept (the explorer's parent links recover any path by replay).
+///
+/// Each insert probes a random slot of a table of tens of megabytes: a cache miss, and with 4 KB pages a TLB miss
+/// too. A large table is therefore aligned to 2 MB and offered to the kernel for huge pages (`madvise`, honoured
+/// where Linux's transparent huge pages allow it; elsewhere it is an ordinary table).
 struct FingerprintSet {
     /// The slots; 0 marks an empty one (a fingerprint of 0 is stored as 1: one more collision in 2⁶⁴).
-    private var slots: [UInt64]
+    private var table: SlotTable
     private(set) var count = 0
 
     init(minimumCapacity: Int = 64) {
         var capacity = 16
         while capacity < minimumCapacity { capacity <<= 1 }
-        slots = Array(repeating: 0, count: capacity)
+        table = SlotTable(count: capacity)
     }
 
     /// The bytes the table holds.
-    var bytes: Int { slots.count * MemoryLayout<UInt64>.stride }
+    var bytes: Int { table.count * MemoryLayout<UInt64>.stride }
 
     /// Inserts a fingerprint; returns whether it was new.
     mutating func insert(_ fingerprint: UInt64) -> Bool {
-        if (count + 1) * 4 > slots.count * 3 { grow() }
+        if (count + 1) * 4 > table.count * 3 { grow() }
         let key = fingerprint == 0 ? 1 : fingerprint
+        let slots = table.slots
         let mask = slots.count - 1
         var index = Int(truncatingIfNeeded: key) & mask
         while true {
@@ -35,13 +44,43 @@ struct FingerprintSet {
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: 0, count: old.count * 2)
+        let old = table
+        table = SlotTable(count: old.count * 2)
+        let slots = table.slots
         let mask = slots.count - 1
-        for key in old where key != 0 {
+        for key in old.slots where key != 0 {
             var index = Int(truncatingIfNeeded: key) & mask
             while slots[index] != 0 { index = (index + 1) & mask }
             slots[index] = key
         }
+    }
+}
+
+/// A zeroed table of slots owned by one ``FingerprintSet`` (the set is never copied while it inserts), aligned
+/// to 2 MB and advised for huge pages when it is that large.
+private final class SlotTable {
+    let slots: UnsafeMutableBufferPointer<UInt64>
+
+    private static let hugePage = 2 << 20
+
+    var count: Int { slots.count }
+
+    init(count: Int) {
+        let bytes = count * MemoryLayout<UInt64>.stride
+        var raw: UnsafeMutableRawPointer?
+        let huge = bytes >= Self.hugePage
+        guard posix_memalign(&raw, huge ? Self.hugePage : 64, bytes) == 0, let raw else {
+            preconditionFailure("FingerprintSet: no memory for a visited set of \(bytes) bytes")
+        }
+        #if canImport(Glibc)
+        if huge { _ = madvise(raw, bytes, MADV_HUGEPAGE) }
+        #endif
+        let start = raw.bindMemory(to: UInt64.self, capacity: count)
+        start.initialize(repeating: 0, count: count)
+        slots = UnsafeMutableBufferPointer(start: start, count: count)
+    }
+
+    deinit {
+        free(slots.baseAddress)
     }
 }
