@@ -14,8 +14,8 @@
 ///                  pause (5)
 ///     continuation: count, then 3 words each
 struct PackedLayout: Hashable, Sendable {
-    /// The most words a packed state holds (``PackedState/words``): a scenario that needs more is explored on
-    /// the readable state.
+    /// The most words a packed state holds (two mask words of the frontier cover them): a scenario that needs
+    /// more is explored on the readable state.
     static let capacity = 128
 
     static let wordsPerKey = 7

@@ -1,12 +1,14 @@
 import Trace
 
-/// A state as fixed words in the value itself: what the explorer runs the model's step on.
+/// A state as fixed words: what the explorer runs the model's step on.
 ///
 /// The readable ``ModelState`` holds its lists in arrays, so each successor the explorer made retained every
 /// array and reallocated those the step changed (reference counting and the heap were a third of the search),
-/// and its fingerprint walked the whole structure. A packed state is plain words laid out by ``PackedLayout``:
-/// copying it copies bytes, the step changes words in place, and its fingerprint and its place in the frontier
-/// are the words themselves. The step, the enabled items and the properties are the same code for both
+/// and its fingerprint walked the whole structure. A packed state is plain words laid out by ``PackedLayout``,
+/// in one buffer shared between copies until one changes: the explorer's step copies its parent's words into
+/// storage it keeps for the whole search and changes them in place, and the fingerprint and the frontier entry
+/// are read straight from the words. (Held in the value itself, as an `InlineArray`, a state of a kilobyte was
+/// copied whole at every read the optimizer could not prove in place: two to three times slower.) The step, the enabled items and the properties are the same code for both
 /// storages (``StateStorage``); `PackedStateTests` checks, on every reachable state of the bundled scenarios,
 /// that the packed explorer finds the readable one's states, transitions and verdicts.
 struct PackedState: StateStorage {
