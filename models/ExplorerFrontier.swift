@@ -3,7 +3,7 @@ protocol ExplorerFrontier {
     associatedtype State: StateStorage
     /// The states held.
     var count: Int { get }
-    /// An empty frontier for the next level, in `spare`'s storage when given (a frontier two levels back, all
+    /// An empty frontier for the next level, which may reuse `spare`'s storage (a frontier two levels back, all
     /// taken).
     func emptied(reusing spare: consuming Self?) -> Self
     /// Adds a state.
@@ -64,7 +64,7 @@ struct PackedFrontier: ExplorerFrontier {
     private var scratch: [UInt64]
 
     init(layout: PackedLayout) {
-        precondition(layout.wordCount <= 128, "PackedFrontier: two mask words cover 128 words")
+        precondition(PackedLayout.capacity <= 128, "PackedFrontier: two mask words cover 128 words")
         self.layout = layout
         taken = PackedState(layout: layout)
         scratch = Array(repeating: 0, count: 2 + Int(layout.wordCount))
@@ -91,30 +91,12 @@ struct PackedFrontier: ExplorerFrontier {
         numbers.append(number)
         let base = entries.count
         starts.append(UInt32(base))
-        // Room for every word, then each word written and kept only when nonzero, with no branch: a branch per
-        // word was mispredicted often enough to make this a tenth of the search.
         let wordCount = Int(layout.wordCount)
         let used = state.withWords { words in
             scratch.withUnsafeMutableBufferPointer { out in
                 var next = 2
-                var mask: UInt64 = 0
-                for index in 0..<min(wordCount, 64) {
-                    let word = words[index]
-                    out[next] = word
-                    let kept: UInt64 = word != 0 ? 1 : 0
-                    next &+= Int(kept)
-                    mask |= kept &<< UInt64(index)
-                }
-                out[0] = mask
-                mask = 0
-                for index in min(wordCount, 64)..<wordCount {
-                    let word = words[index]
-                    out[next] = word
-                    let kept: UInt64 = word != 0 ? 1 : 0
-                    next &+= Int(kept)
-                    mask |= kept &<< UInt64(index &- 64)
-                }
-                out[1] = mask
+                out[0] = Self.pack(words, 0..<min(wordCount, 64), into: out, at: &next)
+                out[1] = Self.pack(words, min(wordCount, 64)..<wordCount, into: out, at: &next)
                 return next
             }
         }
@@ -132,21 +114,46 @@ struct PackedFrontier: ExplorerFrontier {
         entries.withUnsafeBufferPointer { entries in
             taken.overwrite { words in
                 var next = start + 2
-                var mask = entries[start]
-                while mask != 0 {
-                    words[mask.trailingZeroBitCount] = entries[next]
-                    next += 1
-                    mask &= mask - 1
-                }
-                mask = entries[start + 1]
-                while mask != 0 {
-                    words[64 + mask.trailingZeroBitCount] = entries[next]
-                    next += 1
-                    mask &= mask - 1
-                }
+                Self.unpack(mask: entries[start], from: entries, at: &next, into: words, offset: 0)
+                Self.unpack(mask: entries[start + 1], from: entries, at: &next, into: words, offset: 64)
             }
         }
         return (numbers[position], taken)
+    }
+
+    /// Copies the nonzero words of `range` (at most 64) to `out` from `next` on, advancing it, and returns their
+    /// mask (bit `i`: word `range.lowerBound + i` is nonzero). With no branch per word: a branch was mispredicted
+    /// often enough to make the copying a tenth of the search; every word is written, and the next overwrites it
+    /// unless it was kept.
+    @inline(__always)
+    private static func pack(
+        _ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, into out: UnsafeMutableBufferPointer<UInt64>,
+        at next: inout Int
+    ) -> UInt64 {
+        var mask: UInt64 = 0
+        for index in range {
+            let word = words[index]
+            out[next] = word
+            let kept: UInt64 = word != 0 ? 1 : 0
+            next &+= Int(kept)
+            mask |= kept &<< UInt64(index &- range.lowerBound)
+        }
+        return mask
+    }
+
+    /// Puts the words `mask` marks (from `offset` on) back in their places in `words`, read from `entries` from
+    /// `next` on, advancing it.
+    @inline(__always)
+    private static func unpack(
+        mask: UInt64, from entries: UnsafeBufferPointer<UInt64>, at next: inout Int,
+        into words: UnsafeMutableBufferPointer<UInt64>, offset: Int
+    ) {
+        var mask = mask
+        while mask != 0 {
+            words[offset + mask.trailingZeroBitCount] = entries[next]
+            next += 1
+            mask &= mask - 1
+        }
     }
 
     @inline(__always)

@@ -57,7 +57,7 @@ extension LeaseModel {
         let quiescent = pending.items.isEmpty
         #if DEBUG
         precondition(
-            !quiescent || isQuiescent(state),
+            !quiescent || state.isQuiescent,
             "LeaseModel: nothing pending but the run is not over (a model bug): \(state)")
         #endif
         // Same-instant expiries go in one fixed order, as in the simulator (its queue ranks them so): cache keys
@@ -87,7 +87,7 @@ extension LeaseModel {
     /// Whether the run has settled for good: quiescent, and no cache-key expiry can still be reported. What
     /// `fresh-after-quiescence` judges.
     func isSettled<State: StateStorage>(_ state: State) -> Bool {
-        guard isQuiescent(state) else { return false }
+        guard state.isQuiescent else { return false }
         for key in 0..<state.keyCount {
             if let entry = state.cacheEntry(ofKey: key),
                 ModelRedis.expiryInstant(deadlineMilliseconds: entry.deadlineMilliseconds)
@@ -97,11 +97,6 @@ extension LeaseModel {
             }
         }
         return true
-    }
-
-    /// Whether every call has returned, every write happened, and nothing but expiries (and ghosts) is pending.
-    func isQuiescent<State: StateStorage>(_ state: State) -> Bool {
-        state.isQuiescentStorage(callCount: calls.count, writeCount: writes.count, faultCount: faultKinds.count)
     }
 }
 

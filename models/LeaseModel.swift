@@ -286,7 +286,8 @@ public final class LeaseModel: Sendable {
         recordsChoices: Bool, _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
     ) {
         var step = ModelStep(
-            model: self, state: State.placeholder, cursor: ChoiceCursor(indices: prefix), recordsEvent: recordsEvents)
+            model: self, state: State.placeholder, cursor: ChoiceCursor(indices: ChoicePoints()),
+            recordsEvent: recordsEvents)
         expand(
             state, item, at: time, prefix: prefix, recordsEvents: recordsEvents, recordsChoices: recordsChoices,
             on: &step, body)

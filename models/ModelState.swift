@@ -62,12 +62,6 @@ public struct ModelState: Hashable, Sendable {
         sourceVersions[key]
     }
 
-    /// Whether every call has returned, every write happened, and nothing but expiries (and ghosts) is pending.
-    public var isQuiescent: Bool {
-        continuation.isEmpty && loads.isEmpty && !calls.contains { $0 != .returned } && !writesDone.contains(false)
-            && !faults.contains(.restartPending)
-    }
-
     /// The worker with this number (from 1). Changed in place (`_modify`): a get-then-set copied the worker,
     /// and with it retained its queue, on every change the step made.
     subscript(worker worker: Int) -> ModelWorker {

@@ -56,12 +56,7 @@ struct ModelStep<State: StateStorage> {
     /// that state: a trace replay walking a chain of states (``LeaseModel/followChain(_:making:)``) keeps
     /// one step, so the state is changed in place and never copied between items.
     mutating func startOver(recordsEvent: Bool) {
-        works = PendingWorks()  // what the last item left is in the state's continuation
-        self.recordsEvent = recordsEvent
-        cursor = ChoiceCursor(indices: ChoicePoints(), recordsChoices: false)
-        madeEvent = false
-        event = nil
-        effect = StepEffect()
+        reset(cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false), recordsEvent: recordsEvent)
     }
 
     /// Makes the step ready to run an item from `state` with the choice indices of `cursor`, as a new step made
@@ -70,6 +65,11 @@ struct ModelStep<State: StateStorage> {
     /// runs every transition of a state on one step).
     mutating func restart(from state: State, cursor: ChoiceCursor, recordsEvent: Bool) {
         self.state.assign(from: state)
+        reset(cursor: cursor, recordsEvent: recordsEvent)
+    }
+
+    /// Everything but the state as a new step has it. (What the last item left is in the state's continuation.)
+    private mutating func reset(cursor: ChoiceCursor, recordsEvent: Bool) {
         // Only what a run changed is reset: each assignment of a list or an event released the old value.
         if !works.isEmpty { works = PendingWorks() }
         self.recordsEvent = recordsEvent

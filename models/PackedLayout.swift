@@ -6,7 +6,7 @@
 /// (no reference to count).
 ///
 ///     now, ghost horizon
-///     per key:     cache (version + 1, deadline), lease (token | present, deadline, acquired at),
+///     per key:     cache (version | present, deadline), lease (token | present, deadline, acquired at),
 ///                  source version, loads started                                   7 words
 ///     calls:       one status byte each;  writes: one bit each;  faults: one decision byte each
 ///     loads:       count, then (worker | call | key | fails, version, arrival from, arrival to) each
@@ -71,8 +71,7 @@ struct PackedLayout: Hashable, Sendable {
         continuationBase = take(1 + Self.continuationCapacity * Self.wordsPerWork)
         guard next <= Self.capacity,
             // Fields packed into parts of a word (see PackedState+Codes.swift) must fit their bits.
-            model.calls.count < 1 << 24, keys < 1 << 24, workers < 1 << 15,
-            model.writes.count < 1 << 24
+            model.calls.count < 1 << 24, keys < 1 << 24, workers < 1 << 15
         else { return nil }
         wordCount = Int32(next)
         workerStride = Int32(stride)
@@ -109,7 +108,10 @@ struct PackedLayout: Hashable, Sendable {
 
     // MARK: - Places
 
-    @inline(__always) func key(_ key: Int) -> Int { Int(keysBase) + key * Self.wordsPerKey }
+    @inline(__always) func cache(ofKey key: Int) -> Int { Int(keysBase) + key * Self.wordsPerKey }
+    @inline(__always) func lease(ofKey key: Int) -> Int { cache(ofKey: key) + 2 }
+    @inline(__always) func sourceVersion(ofKey key: Int) -> Int { cache(ofKey: key) + 5 }
+    @inline(__always) func loadsStarted(ofKey key: Int) -> Int { cache(ofKey: key) + 6 }
     @inline(__always) func worker(_ worker: Int) -> Int { Int(workersBase) + (worker - 1) * Int(workerStride) }
     @inline(__always) func call(ofWorker worker: Int) -> Int { self.worker(worker) }
     @inline(__always) func waiting(ofWorker worker: Int) -> Int { self.worker(worker) + Self.wordsPerCall }

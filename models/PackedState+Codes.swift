@@ -196,4 +196,53 @@ enum PackedCodes {
         default: preconditionFailure("PackedCodes: no call phase \(first)")
         }
     }
+
+    // MARK: - Works of a continuation: a head word of tags, worker, key and outcome, and two payload words
+
+    static func work(_ work: Work) -> (UInt64, UInt64, UInt64) {
+        switch work {
+        case .step(let worker, let step):
+            let head = 1 | UInt64(worker) << 3
+            switch step {
+            case .send(let command):
+                let code = Self.command(command)
+                return (head | 1 << 18 | code.tag << 20 | UInt64(code.key) << 32, code.a, code.b)
+            case .startLoad:
+                return (head | 2 << 18, 0, 0)
+            case .finish(let outcome):
+                let (code, version) = Self.outcome(outcome)
+                return (head | 3 << 18 | code << 25, version, 0)
+            }
+        case .originAnswer(let worker, let version, let fails):
+            return (2 | UInt64(worker) << 3 | (fails ? 1 << 24 : 0), word(version), 0)
+        case .startNextCall(let worker):
+            return (3 | UInt64(worker) << 3, 0, 0)
+        case .invalidate(let write):
+            return (4, UInt64(write), 0)
+        case .reportReplyLost(let worker):
+            return (5 | UInt64(worker) << 3, 0, 0)
+        }
+    }
+
+    static func work(_ head: UInt64, _ a: UInt64, _ b: UInt64) -> Work {
+        let worker = Int(bits(head, 3, 15))
+        switch head & 7 {
+        case 1:
+            switch bits(head, 18, 2) {
+            case 1:
+                return .step(
+                    worker: worker, .send(command(tag: bits(head, 20, 4), key: Int(bits(head, 32, 24)), a: a, b: b)))
+            case 2: return .step(worker: worker, .startLoad)
+            case 3:
+                return .step(worker: worker, .finish(outcome(code: bits(head, 25, 6), version: a)))
+            default: preconditionFailure("PackedCodes: no call step \(bits(head, 18, 2))")
+            }
+        case 2:
+            return .originAnswer(worker: worker, version: int(a), fails: bits(head, 24, 1) != 0)
+        case 3: return .startNextCall(worker: worker)
+        case 4: return .invalidate(write: Int(a))
+        case 5: return .reportReplyLost(worker: worker)
+        default: preconditionFailure("PackedCodes: no work \(head & 7)")
+        }
+    }
 }

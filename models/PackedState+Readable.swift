@@ -43,9 +43,9 @@ extension PackedState {
                     call: call(ofWorker: position + 1), waiting: waitingCalls(ofWorker: position + 1),
                     outstanding: outstanding(ofWorker: position + 1), pause: pause(ofWorker: position + 1))
             },
-            calls: PackedList((0..<Int(layout.callCount)).map { callStatus($0) }),
-            writesDone: PackedList((0..<Int(layout.writeCount)).map { isWriteDone($0) }),
-            faults: PackedList((0..<Int(layout.faultCount)).map { faultDecision($0) }),
+            calls: PackedList((0..<callCount).map { callStatus($0) }),
+            writesDone: PackedList((0..<writeCount).map { isWriteDone($0) }),
+            faults: PackedList((0..<faultCount).map { faultDecision($0) }),
             loads: (0..<loadCount).map { load(at: $0) },
             ghostHorizonMicroseconds: ghostHorizonMicroseconds,
             continuation: continuation.takeContinuation().elements,

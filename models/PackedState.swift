@@ -8,9 +8,11 @@ import Trace
 /// in one buffer shared between copies until one changes: the explorer's step copies its parent's words into
 /// storage it keeps for the whole search and changes them in place, and the fingerprint and the frontier entry
 /// are read straight from the words. (Held in the value itself, as an `InlineArray`, a state of a kilobyte was
-/// copied whole at every read the optimizer could not prove in place: two to three times slower.) The step, the enabled items and the properties are the same code for both
-/// storages (``StateStorage``); `PackedStateTests` checks, on every reachable state of the bundled scenarios,
-/// that the packed explorer finds the readable one's states, transitions and verdicts.
+/// copied whole at every read the optimizer could not prove in place: two to three times slower.)
+///
+/// The step, the enabled items and the properties are the same code for both storages (``StateStorage``);
+/// `PackedStateTests` checks, on every reachable state of the bundled scenarios, that the packed explorer finds
+/// the readable one's states, transitions and verdicts.
 struct PackedState: StateStorage {
     /// The words (``PackedLayout/wordCount`` of them), shared between copies until one changes.
     private var buffer: WordBuffer
@@ -62,6 +64,20 @@ struct PackedState: StateStorage {
         for offset in 0..<count { words[base + offset] = 0 }
     }
 
+    /// The time window in the two words from `base`.
+    @inline(__always) private func window(at base: Int) -> TimeWindow {
+        TimeWindow(
+            earliestMicroseconds: PackedCodes.int64(word(base)), latestMicroseconds: PackedCodes.int64(word(base + 1)))
+    }
+
+    /// Writes a time window into the two words from `base`.
+    @inline(__always) private static func put(
+        _ window: TimeWindow, at base: Int, in words: UnsafeMutableBufferPointer<UInt64>
+    ) {
+        words[base] = PackedCodes.word(window.earliestMicroseconds)
+        words[base + 1] = PackedCodes.word(window.latestMicroseconds)
+    }
+
     /// Calls `body` with the words in use (for the frontier and the fingerprint), valid only inside it.
     @inline(__always) func withWords<Result>(_ body: (UnsafeBufferPointer<UInt64>) -> Result) -> Result {
         withExtendedLifetime(buffer) { body(UnsafeBufferPointer(start: buffer.pointer, count: buffer.count)) }
@@ -85,7 +101,7 @@ struct PackedState: StateStorage {
     @inline(__always) var keyCount: Int { Int(layout.keyCount) }
 
     @inline(__always) func cacheEntry(ofKey key: Int) -> ModelRedis.CacheEntry? {
-        let base = layout.key(key)
+        let base = layout.cache(ofKey: key)
         let head = word(base)
         guard head != 0 else { return nil }
         return ModelRedis.CacheEntry(
@@ -93,20 +109,16 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setCacheEntry(_ entry: ModelRedis.CacheEntry?, ofKey key: Int) {
+        let base = layout.cache(ofKey: key)
+        guard let entry else { return clear(base, count: 2) }
         let words = writableWords()
-        let base = layout.key(key)
-        guard let entry else {
-            words[base] = 0
-            words[base + 1] = 0
-            return
-        }
         precondition(entry.version >= 0, "PackedState: version \(entry.version) below 0")
         words[base] = PackedCodes.present | UInt64(entry.version)
         words[base + 1] = PackedCodes.word(entry.deadlineMilliseconds)
     }
 
     @inline(__always) func leaseEntry(ofKey key: Int) -> ModelRedis.LeaseEntry? {
-        let base = layout.key(key) + 2
+        let base = layout.lease(ofKey: key)
         let head = word(base)
         guard head != 0 else { return nil }
         return ModelRedis.LeaseEntry(
@@ -116,30 +128,32 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) mutating func setLeaseEntry(_ entry: ModelRedis.LeaseEntry?, ofKey key: Int) {
+        let base = layout.lease(ofKey: key)
+        guard let entry else { return clear(base, count: 3) }
         let words = writableWords()
-        let base = layout.key(key) + 2
-        guard let entry else {
-            words[base] = 0
-            words[base + 1] = 0
-            words[base + 2] = 0
-            return
-        }
         words[base] = PackedCodes.present | PackedCodes.token(entry.token)
         words[base + 1] = PackedCodes.word(entry.deadlineMilliseconds)
         words[base + 2] = PackedCodes.word(entry.acquiredAtMicroseconds)
     }
 
-    @inline(__always) func sourceVersion(ofKey key: Int) -> Int { PackedCodes.int(word(layout.key(key) + 5)) }
-    @inline(__always) mutating func setSourceVersion(_ version: Int, ofKey key: Int) {
-        let words = writableWords()
-        words[layout.key(key) + 5] = PackedCodes.word(version)
+    @inline(__always) func sourceVersion(ofKey key: Int) -> Int {
+        PackedCodes.int(word(layout.sourceVersion(ofKey: key)))
     }
-    @inline(__always) func loadsStarted(ofKey key: Int) -> Int { PackedCodes.int(word(layout.key(key) + 6)) }
+    @inline(__always) mutating func setSourceVersion(_ version: Int, ofKey key: Int) {
+        writableWords()[layout.sourceVersion(ofKey: key)] = PackedCodes.word(version)
+    }
+    @inline(__always) func loadsStarted(ofKey key: Int) -> Int {
+        PackedCodes.int(word(layout.loadsStarted(ofKey: key)))
+    }
     @inline(__always) mutating func setLoadsStarted(_ count: Int, ofKey key: Int) {
-        writableWords()[layout.key(key) + 6] = PackedCodes.word(count)
+        writableWords()[layout.loadsStarted(ofKey: key)] = PackedCodes.word(count)
     }
 
     // MARK: - Calls, writes, faults
+
+    var callCount: Int { Int(layout.callCount) }
+    var writeCount: Int { Int(layout.writeCount) }
+    var faultCount: Int { Int(layout.faultCount) }
 
     @inline(__always) func callStatus(_ index: Int) -> CallStatus {
         CallStatus(packed: byte(Int(layout.callsBase), index))
@@ -151,8 +165,8 @@ struct PackedState: StateStorage {
         word(Int(layout.writesBase) + index / 64) >> UInt64(index % 64) & 1 != 0
     }
     @inline(__always) mutating func setWriteDone(_ index: Int) {
-        let words = writableWords()
-        words[Int(layout.writesBase) + index / 64] = word(Int(layout.writesBase) + index / 64) | 1 << UInt64(index % 64)
+        let place = Int(layout.writesBase) + index / 64
+        writableWords()[place] = word(place) | 1 << UInt64(index % 64)
     }
     @inline(__always) func faultDecision(_ index: Int) -> FaultDecision {
         FaultDecision(packed: byte(Int(layout.faultsBase), index))
@@ -208,9 +222,7 @@ struct PackedState: StateStorage {
         let command = PackedCodes.command(
             tag: PackedCodes.bits(head, 0, 4), key: Int(PackedCodes.bits(head, 32, 24)), a: word(base + 1),
             b: word(base + 2))
-        let arrival = TimeWindow(
-            earliestMicroseconds: PackedCodes.int64(word(base + 5)),
-            latestMicroseconds: PackedCodes.int64(word(base + 6)))
+        let arrival = window(at: base + 5)
         let message: InFlight
         switch PackedCodes.bits(head, 4, 3) {
         case 1: message = .request(arrival: arrival)
@@ -261,8 +273,7 @@ struct PackedState: StateStorage {
         words[base + 2] = command.b
         words[base + 3] = PackedCodes.word(outstanding.deadlineMicroseconds)
         words[base + 4] = payload
-        words[base + 5] = PackedCodes.word(arrival.earliestMicroseconds)
-        words[base + 6] = PackedCodes.word(arrival.latestMicroseconds)
+        Self.put(arrival, at: base + 5, in: words)
     }
 
     @inline(__always) func pause(ofWorker worker: Int) -> WorkerPause? {
@@ -282,10 +293,7 @@ struct PackedState: StateStorage {
         }
         return WorkerPause(
             point: PackedCodes.pausePoint(PackedCodes.bits(head, 0, 3)),
-            resume: TimeWindow(
-                earliestMicroseconds: PackedCodes.int64(word(base + 1)),
-                latestMicroseconds: PackedCodes.int64(word(base + 2))),
-            held: held)
+            resume: window(at: base + 1), held: held)
     }
 
     @inline(__always) mutating func setPause(_ pause: WorkerPause?, ofWorker worker: Int) {
@@ -305,8 +313,7 @@ struct PackedState: StateStorage {
             words[base + 4] = 0
         }
         words[base] = head
-        words[base + 1] = PackedCodes.word(pause.resume.earliestMicroseconds)
-        words[base + 2] = PackedCodes.word(pause.resume.latestMicroseconds)
+        Self.put(pause.resume, at: base + 1, in: words)
     }
 
     @inline(__always) func hasWaitingCalls(ofWorker worker: Int) -> Bool { word(layout.waiting(ofWorker: worker)) != 0 }
@@ -355,10 +362,7 @@ struct PackedState: StateStorage {
         return OriginLoad(
             worker: Int(PackedCodes.bits(head, 24, 15)), call: Int(PackedCodes.bits(head, 0, 24)),
             key: Int(PackedCodes.bits(head, 39, 24)), version: PackedCodes.int(word(base + 1)),
-            arrival: TimeWindow(
-                earliestMicroseconds: PackedCodes.int64(word(base + 2)),
-                latestMicroseconds: PackedCodes.int64(word(base + 3))),
-            fails: head & PackedCodes.present != 0)
+            arrival: window(at: base + 2), fails: head & PackedCodes.present != 0)
     }
 
     @inline(__always) mutating func removeLoad(worker: Int, call: Int) -> OriginLoad? {
@@ -396,8 +400,7 @@ struct PackedState: StateStorage {
         }
         words[from] = head
         words[from + 1] = PackedCodes.word(load.version)
-        words[from + 2] = PackedCodes.word(load.arrival.earliestMicroseconds)
-        words[from + 3] = PackedCodes.word(load.arrival.latestMicroseconds)
+        Self.put(load.arrival, at: from + 2, in: words)
         words[Int(layout.loadsBase)] = UInt64(count + 1)
     }
 
@@ -406,23 +409,21 @@ struct PackedState: StateStorage {
     @inline(__always) var hasContinuation: Bool { word(Int(layout.continuationBase)) != 0 }
 
     @inline(__always) mutating func takeContinuation() -> PendingWorks {
-        let words = writableWords()
         var works = PendingWorks()
         let count = Int(word(Int(layout.continuationBase)))
         for position in 0..<count {
             let base = layout.work(position)
-            works.append(Self.work(word(base), word(base + 1), word(base + 2)))
-            words[base] = 0
-            words[base + 1] = 0
-            words[base + 2] = 0
+            works.append(PackedCodes.work(word(base), word(base + 1), word(base + 2)))
         }
-        words[Int(layout.continuationBase)] = 0
+        clear(Int(layout.continuationBase), count: 1 + count * PackedLayout.wordsPerWork)
         return works
     }
 
     @inline(__always) mutating func setContinuation(_ works: PendingWorks) {
-        let words = writableWords()
         precondition(!hasContinuation, "PackedState: a continuation set over another")
+        // Most steps leave none: then nothing is written (not even the uniqueness check a write makes).
+        guard !works.isEmpty else { return }
+        let words = writableWords()
         var count = 0
         var rest = works
         while let work = rest.first {
@@ -430,7 +431,7 @@ struct PackedState: StateStorage {
                 count < PackedLayout.continuationCapacity,
                 "PackedState: a continuation longer than \(PackedLayout.continuationCapacity) works")
             let base = layout.work(count)
-            let code = Self.work(work)
+            let code = PackedCodes.work(work)
             words[base] = code.0
             words[base + 1] = code.1
             words[base + 2] = code.2
@@ -438,57 +439,6 @@ struct PackedState: StateStorage {
             count += 1
         }
         words[Int(layout.continuationBase)] = UInt64(count)
-    }
-
-    @inline(__always) private static func work(_ work: Work) -> (UInt64, UInt64, UInt64) {
-        switch work {
-        case .step(let worker, let step):
-            let head = 1 | UInt64(worker) << 3
-            switch step {
-            case .send(let command):
-                let code = PackedCodes.command(command)
-                return (head | 1 << 18 | code.tag << 20 | UInt64(code.key) << 32, code.a, code.b)
-            case .startLoad:
-                return (head | 2 << 18, 0, 0)
-            case .finish(let outcome):
-                let (code, version) = PackedCodes.outcome(outcome)
-                return (head | 3 << 18 | code << 25, version, 0)
-            }
-        case .originAnswer(let worker, let version, let fails):
-            return (2 | UInt64(worker) << 3 | (fails ? 1 << 24 : 0), PackedCodes.word(version), 0)
-        case .startNextCall(let worker):
-            return (3 | UInt64(worker) << 3, 0, 0)
-        case .invalidate(let write):
-            return (4, UInt64(write), 0)
-        case .reportReplyLost(let worker):
-            return (5 | UInt64(worker) << 3, 0, 0)
-        }
-    }
-
-    @inline(__always) private static func work(_ head: UInt64, _ a: UInt64, _ b: UInt64) -> Work {
-        let worker = Int(PackedCodes.bits(head, 3, 15))
-        switch head & 7 {
-        case 1:
-            switch PackedCodes.bits(head, 18, 2) {
-            case 1:
-                return .step(
-                    worker: worker,
-                    .send(
-                        PackedCodes.command(
-                            tag: PackedCodes.bits(head, 20, 4), key: Int(PackedCodes.bits(head, 32, 24)), a: a, b: b)))
-            case 2: return .step(worker: worker, .startLoad)
-            case 3:
-                return .step(
-                    worker: worker, .finish(PackedCodes.outcome(code: PackedCodes.bits(head, 25, 6), version: a)))
-            default: preconditionFailure("PackedState: no call step \(PackedCodes.bits(head, 18, 2))")
-            }
-        case 2:
-            return .originAnswer(worker: worker, version: PackedCodes.int(a), fails: PackedCodes.bits(head, 24, 1) != 0)
-        case 3: return .startNextCall(worker: worker)
-        case 4: return .invalidate(write: Int(a))
-        case 5: return .reportReplyLost(worker: worker)
-        default: preconditionFailure("PackedState: no work \(head & 7)")
-        }
     }
 }
 

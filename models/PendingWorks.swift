@@ -5,8 +5,7 @@
 struct PendingWorks {
     private var head: Work?
     private var second: Work?
-    /// The works after the first two; empty unless both are there.
-    /// The works after the second, nil while there are none (an empty array was retained with every copy).
+    /// The works after the first two; nil unless both are there (an empty array was retained with every copy).
     private var rest: [Work]?
 
     /// No work.

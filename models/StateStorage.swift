@@ -28,6 +28,9 @@ protocol StateStorage {
 
     // MARK: The scenario's calls, writes and faults, by index
 
+    var callCount: Int { get }
+    var writeCount: Int { get }
+    var faultCount: Int { get }
     func callStatus(_ index: Int) -> CallStatus
     mutating func setCallStatus(_ status: CallStatus, of index: Int)
     func isWriteDone(_ index: Int) -> Bool
@@ -77,7 +80,7 @@ protocol StateStorage {
 
 extension StateStorage {
     /// Whether every call has returned, every write happened, and nothing but expiries (and ghosts) is pending.
-    func isQuiescentStorage(callCount: Int, writeCount: Int, faultCount: Int) -> Bool {
+    var isQuiescent: Bool {
         guard !hasContinuation && loadCount == 0 else { return false }
         for index in 0..<callCount where callStatus(index) != .returned { return false }
         for index in 0..<writeCount where !isWriteDone(index) { return false }
@@ -98,6 +101,9 @@ extension ModelState: StateStorage {
     func loadsStarted(ofKey key: Int) -> Int { loadsStarted[key] }
     mutating func setLoadsStarted(_ count: Int, ofKey key: Int) { loadsStarted[key] = count }
 
+    var callCount: Int { calls.count }
+    var writeCount: Int { writesDone.count }
+    var faultCount: Int { faults.count }
     func callStatus(_ index: Int) -> CallStatus { calls[index] }
     mutating func setCallStatus(_ status: CallStatus, of index: Int) { calls[index] = status }
     func isWriteDone(_ index: Int) -> Bool { writesDone[index] }
