@@ -106,7 +106,6 @@ public struct Explorer: Sendable {
             statistics.largestStateWords = max(statistics.largestStateWords, words)
         }
 
-        var spare: Frontier?
         // The model and the state limit as locals: read through `self` inside the transition closure, the whole
         // explorer (the model, and the protocol's name) was copied and released at every transition.
         let model = self.model
@@ -122,9 +121,9 @@ public struct Explorer: Sendable {
                 limitReached = "stopped at depth \(depth) (ExplorerLimits.maximumDepth)"
                 break
             }
-            var nextFrontier = frontier.emptied(reusing: spare.take())
-            for position in 0..<frontier.count {
-                let (number, state) = frontier.take(at: position)
+            var nextFrontier = frontier.nextLevel()
+            for _ in 0..<frontier.count {
+                let (number, state) = frontier.takeNext()
                 var index = 0
                 model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false, on: &step) {
                     _, _, parent, step in
@@ -152,7 +151,6 @@ public struct Explorer: Sendable {
                 if index == 0 { statistics.terminalStates += 1 }
                 if stopped { break search }
             }
-            spare = frontier
             frontier = nextFrontier
             depth += 1
         }

@@ -1,17 +1,23 @@
-/// The states of one level of the explorer's breadth-first search, held in the way their storage suits.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The states of one level of the explorer's breadth-first search, held in the way their storage suits, and taken
+/// out once each, in the order they were added.
 protocol ExplorerFrontier {
     associatedtype State: StateStorage
-    /// The states held.
+    /// The states added.
     var count: Int { get }
-    /// An empty frontier for the next level, which may reuse `spare`'s storage (a frontier two levels back, all
-    /// taken).
-    func emptied(reusing spare: consuming Self?) -> Self
+    /// An empty frontier for the next level, which may share this one's storage (whose states are being taken).
+    func nextLevel() -> Self
     /// Adds a state.
     mutating func append(number: UInt32, _ state: State)
     /// Adds the state a step reached (and may take it out of the step: the step is not used again).
     mutating func append(number: UInt32, taking step: inout ModelStep<State>)
-    /// The state at `position` and its number (each position is taken once).
-    mutating func take(at position: Int) -> (number: UInt32, state: State)
+    /// The next state not yet taken, and its number: the first added, then the second, and so on, `count` times.
+    mutating func takeNext() -> (number: UInt32, state: State)
     /// A state's fingerprint, and its size in words.
     static func fingerprintAndSize(of state: borrowing State) -> (fingerprint: UInt64, words: Int)
 }
@@ -19,10 +25,11 @@ protocol ExplorerFrontier {
 /// Readable states, each moved in and out of the frontier (a copy would retain each of its arrays).
 struct ReadableFrontier: ExplorerFrontier {
     private var states: [(number: UInt32, state: ModelState?)] = []
+    private var taken = 0
 
     var count: Int { states.count }
 
-    func emptied(reusing spare: consuming ReadableFrontier?) -> ReadableFrontier {
+    func nextLevel() -> ReadableFrontier {
         var next = ReadableFrontier()
         next.states.reserveCapacity(states.count * 2)  // a level is about twice the last: fewer regrowths
         return next
@@ -36,11 +43,13 @@ struct ReadableFrontier: ExplorerFrontier {
         states.append((number, step.takeState()))
     }
 
-    mutating func take(at position: Int) -> (number: UInt32, state: ModelState) {
-        guard let state = states[position].state.take() else {
-            preconditionFailure("Explorer: state \(states[position].number) taken from the frontier twice")
+    mutating func takeNext() -> (number: UInt32, state: ModelState) {
+        precondition(taken < states.count, "Explorer: more states taken from the frontier than it holds")
+        defer { taken += 1 }
+        guard let state = states[taken].state.take() else {
+            preconditionFailure("Explorer: state \(states[taken].number) taken from the frontier twice")
         }
-        return (states[position].number, state)
+        return (states[taken].number, state)
     }
 
     static func fingerprintAndSize(of state: borrowing ModelState) -> (fingerprint: UInt64, words: Int) {
@@ -48,59 +57,65 @@ struct ReadableFrontier: ExplorerFrontier {
     }
 }
 
-/// Packed states, one after another in one array, each as a bit mask of its nonzero words and those words: most
-/// of a state's words are zero (parts absent, lists short), so an entry is about a third of the state, and the
-/// frontier's pages (first touched one by one, a page fault each) a third as many. Nothing is allocated per state.
+/// Packed states, one after another in blocks of words, each entry its number, a bit mask of its nonzero words, and
+/// those words: most of a state's words are zero (parts absent, lists short), so an entry is about a third of the
+/// state. Nothing is allocated per state.
+///
+/// The blocks come from a pool the levels share (``FrontierBlocks``): a block goes back as soon as its last entry is
+/// taken, and the next level, being written meanwhile, writes into it. With a fresh array per level (or arrays
+/// reused two levels on), every level larger than those before it was written into memory never touched, a page
+/// fault per 4 KB, and regrown arrays were copied whole: together a sixth of the search, most of it in the kernel.
 struct PackedFrontier: ExplorerFrontier {
     let layout: PackedLayout
-    /// The entries: two mask words (bit `i` of the pair: word `i` is nonzero), then the nonzero words in order.
-    private var entries: [UInt64] = []
-    private var numbers: [UInt32] = []
-    /// Where each entry starts in `entries`.
-    private var starts: [UInt32] = []
+    private let pool: FrontierBlocks
+    /// The blocks holding entries not yet taken, in order.
+    private var blocks: [UnsafeMutablePointer<UInt64>] = []
+    /// The words written in the last block.
+    private var written = 0
+    private(set) var count = 0
+    /// Entries taken; the next is in the first block of `blocks`, at `readOffset`.
+    private var takenCount = 0
+    private var readOffset = 0
     /// The state last taken, whose storage the next take reuses.
     private var taken: PackedState
-    /// Where an entry is made before it is appended.
-    private var scratch: [UInt64]
+    /// The most words an entry takes: its number, two mask words, and every word of the state.
+    private let entryMaximum: Int
 
     init(layout: PackedLayout) {
+        self.init(layout: layout, pool: FrontierBlocks())
+    }
+
+    private init(layout: PackedLayout, pool: FrontierBlocks) {
         precondition(PackedLayout.capacity <= 128, "PackedFrontier: two mask words cover 128 words")
         self.layout = layout
+        self.pool = pool
         taken = PackedState(layout: layout)
-        scratch = Array(repeating: 0, count: 2 + Int(layout.wordCount))
+        entryMaximum = 3 + Int(layout.wordCount)
+        precondition(entryMaximum <= FrontierBlocks.blockWords, "PackedFrontier: an entry larger than a block")
     }
 
-    var count: Int { numbers.count }
-
-    /// Reuses the spare's arrays (fresh ones for every level were first touched page by page), with room for four
-    /// times this level, so that those of two levels back mostly hold the next one in pages already touched; room
-    /// reserved and never written costs no memory.
-    func emptied(reusing spare: consuming PackedFrontier?) -> PackedFrontier {
-        var next = spare ?? PackedFrontier(layout: layout)
-        next.numbers.removeAll(keepingCapacity: true)
-        next.starts.removeAll(keepingCapacity: true)
-        next.entries.removeAll(keepingCapacity: true)
-        next.numbers.reserveCapacity(numbers.count * 4)
-        next.starts.reserveCapacity(numbers.count * 4)
-        next.entries.reserveCapacity(max(entries.count * 4, 1024))
-        return next
+    func nextLevel() -> PackedFrontier {
+        PackedFrontier(layout: layout, pool: pool)
     }
 
+    /// Writes the entry straight into the last block, after making sure it has room for the largest entry: so the
+    /// reader, applying the same rule, finds where a block's entries end.
     @inline(__always)
     mutating func append(number: UInt32, _ state: PackedState) {
-        numbers.append(number)
-        let base = entries.count
-        starts.append(UInt32(base))
-        let wordCount = Int(layout.wordCount)
-        let used = state.withWords { words in
-            scratch.withUnsafeMutableBufferPointer { out in
-                var next = 2
-                out[0] = Self.pack(words, 0..<min(wordCount, 64), into: out, at: &next)
-                out[1] = Self.pack(words, min(wordCount, 64)..<wordCount, into: out, at: &next)
-                return next
-            }
+        if blocks.isEmpty || written + entryMaximum > FrontierBlocks.blockWords {
+            blocks.append(pool.take())
+            written = 0
         }
-        scratch.withUnsafeBufferPointer { entries.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<used])) }
+        let wordCount = Int(layout.wordCount)
+        let out = UnsafeMutableBufferPointer(start: blocks[blocks.count - 1] + written, count: entryMaximum)
+        written += state.withWords { words in
+            var next = 3
+            out[0] = UInt64(number)
+            out[1] = Self.pack(words, 0..<min(wordCount, 64), into: out, at: &next)
+            out[2] = Self.pack(words, min(wordCount, 64)..<wordCount, into: out, at: &next)
+            return next
+        }
+        count += 1
     }
 
     @inline(__always)
@@ -108,17 +123,27 @@ struct PackedFrontier: ExplorerFrontier {
         append(number: number, step.state)
     }
 
-    /// The state, in the storage of the one taken before (its holder has let it go by then): no allocation.
-    mutating func take(at position: Int) -> (number: UInt32, state: PackedState) {
-        let start = Int(starts[position])
-        entries.withUnsafeBufferPointer { entries in
-            taken.overwrite { words in
-                var next = start + 2
-                Self.unpack(mask: entries[start], from: entries, at: &next, into: words, offset: 0)
-                Self.unpack(mask: entries[start + 1], from: entries, at: &next, into: words, offset: 64)
-            }
+    /// The state, in the storage of the one taken before (its holder has let it go by then): no allocation. A block
+    /// whose entries are all taken goes back to the pool.
+    mutating func takeNext() -> (number: UInt32, state: PackedState) {
+        precondition(takenCount < count, "Explorer: more states taken from the frontier than it holds")
+        if readOffset + entryMaximum > FrontierBlocks.blockWords {
+            pool.give(blocks.removeFirst())
+            readOffset = 0
         }
-        return (numbers[position], taken)
+        let entry = UnsafeBufferPointer(start: UnsafePointer(blocks[0] + readOffset), count: entryMaximum)
+        var next = 3
+        taken.overwrite { words in
+            Self.unpack(mask: entry[1], from: entry, at: &next, into: words, offset: 0)
+            Self.unpack(mask: entry[2], from: entry, at: &next, into: words, offset: 64)
+        }
+        readOffset += next
+        takenCount += 1
+        if takenCount == count {
+            for block in blocks { pool.give(block) }
+            blocks.removeAll()
+        }
+        return (UInt32(truncatingIfNeeded: entry[0]), taken)
     }
 
     /// Copies the nonzero words of `range` (at most 64) to `out` from `next` on, advancing it, and returns their
@@ -141,16 +166,16 @@ struct PackedFrontier: ExplorerFrontier {
         return mask
     }
 
-    /// Puts the words `mask` marks (from `offset` on) back in their places in `words`, read from `entries` from
+    /// Puts the words `mask` marks (from `offset` on) back in their places in `words`, read from `entry` from
     /// `next` on, advancing it.
     @inline(__always)
     private static func unpack(
-        mask: UInt64, from entries: UnsafeBufferPointer<UInt64>, at next: inout Int,
+        mask: UInt64, from entry: UnsafeBufferPointer<UInt64>, at next: inout Int,
         into words: UnsafeMutableBufferPointer<UInt64>, offset: Int
     ) {
         var mask = mask
         while mask != 0 {
-            words[offset + mask.trailingZeroBitCount] = entries[next]
+            words[offset + mask.trailingZeroBitCount] = entry[next]
             next += 1
             mask &= mask - 1
         }
@@ -159,5 +184,41 @@ struct PackedFrontier: ExplorerFrontier {
     @inline(__always)
     static func fingerprintAndSize(of state: borrowing PackedState) -> (fingerprint: UInt64, words: Int) {
         (state.withWords { PackedFingerprint.of($0) }, Int(state.layout.wordCount))
+    }
+}
+
+/// The blocks of words the packed frontiers of one search share, each taken by the level being written and given
+/// back by the level being read. Fresh memory is touched only when the frontier outgrows every block it has had.
+/// Blocks are 2 MB, aligned and offered for huge pages: one page fault each where Linux allows it.
+final class FrontierBlocks {
+    /// Words per block: 2 MB.
+    static let blockWords = 1 << 18
+    private static let blockBytes = blockWords * MemoryLayout<UInt64>.stride
+
+    private var spare: [UnsafeMutablePointer<UInt64>] = []
+    private var made: [UnsafeMutablePointer<UInt64>] = []
+
+    /// A block: the one given back last (its pages are the likeliest still in cache), or a new one.
+    func take() -> UnsafeMutablePointer<UInt64> {
+        if let block = spare.popLast() { return block }
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, Self.blockBytes, Self.blockBytes) == 0, let raw else {
+            preconditionFailure("PackedFrontier: no memory for another \(Self.blockBytes)-byte block of states")
+        }
+        #if canImport(Glibc)
+        _ = madvise(raw, Self.blockBytes, MADV_HUGEPAGE)
+        #endif
+        let block = raw.bindMemory(to: UInt64.self, capacity: Self.blockWords)
+        made.append(block)
+        return block
+    }
+
+    func give(_ block: UnsafeMutablePointer<UInt64>) {
+        assert(made.contains(block) && !spare.contains(block), "FrontierBlocks: a block given back twice")
+        spare.append(block)
+    }
+
+    deinit {
+        for block in made { free(block) }
     }
 }
