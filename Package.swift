@@ -31,6 +31,8 @@ let package = Package(
         // scripts install the -dev packages themselves, so the pkg-config install hint would add nothing.
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
+        // A header only: the prefetch hint the explorer's visited set uses (no library to link).
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
 
         // The shared vocabulary: commands, replies, outcomes, knobs, presets, property names.
         .target(name: "Trace"),
@@ -39,8 +41,8 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["Trace", "CYAML"]),
 
         // The formal model: states, actions, named properties, and the explorer. Imports Trace and Scenario only,
-        // never the implementation (DESIGN.md rule 1).
-        .target(name: "LeaseModel", dependencies: ["Trace", "Scenario"], path: "models"),
+        // never the implementation (DESIGN.md rule 1); CPrefetch is a compiler hint, not code.
+        .target(name: "LeaseModel", dependencies: ["Trace", "Scenario", "CPrefetch"], path: "models"),
 
         // The production protocol as a sans-I/O state machine.
         .target(name: "LeaseCore", dependencies: ["Trace"]),

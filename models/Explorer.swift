@@ -131,11 +131,14 @@ public struct Explorer: Sendable {
                     guard !stopped else { return }
                     statistics.transitions += 1
                     statistics.statesGenerated += 1
+                    // The fingerprint first, and its slot asked for, so that judging the transition overlaps the
+                    // visited set's cache miss.
+                    let (fingerprint, words) = Frontier.fingerprintAndSize(of: step.state)
+                    seen.prefetch(fingerprint)
                     note(
                         model.observe(from: parent, to: step.state, effect: step.effect),
                         at: PathEnd(state: number, action: index))
                     figures.record(from: parent, to: step.state, effect: step.effect, model: model)
-                    let (fingerprint, words) = Frontier.fingerprintAndSize(of: step.state)
                     guard seen.insert(fingerprint) else { return }
                     statistics.largestStateWords = max(statistics.largestStateWords, words)
                     guard parents.count < maximumDistinctStates else {
