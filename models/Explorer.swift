@@ -101,7 +101,8 @@ public struct Explorer: Sendable {
             let number = UInt32(parents.count)
             parents.append(UInt32.max)
             actionIndices.append(UInt32(index))
-            note(model.observe(initial: state), at: PathEnd(state: number, action: nil))
+            note(model.observe(state: state), at: PathEnd(state: number, action: nil))
+            figures.record(state: state)
             frontier.append(number: number, state)
             statistics.largestStateWords = max(statistics.largestStateWords, words)
         }
@@ -135,11 +136,13 @@ public struct Explorer: Sendable {
                     // visited set's cache miss.
                     let (fingerprint, words) = Frontier.fingerprintAndSize(of: step.state)
                     seen.prefetch(fingerprint)
-                    note(
-                        model.observe(from: parent, to: step.state, effect: step.effect),
-                        at: PathEnd(state: number, action: index))
+                    let end = PathEnd(state: number, action: index)
+                    note(model.observeTransition(from: parent, to: step.state, effect: step.effect), at: end)
                     figures.record(from: parent, to: step.state, effect: step.effect, model: model)
                     guard seen.insert(fingerprint) else { return }
+                    // A state's own properties and figures, on its first visit only (see `observeTransition`).
+                    note(model.observe(state: step.state), at: end)
+                    figures.record(state: step.state)
                     statistics.largestStateWords = max(statistics.largestStateWords, words)
                     guard parents.count < maximumDistinctStates else {
                         limitReached = "stopped at \(maximumDistinctStates) distinct states "

@@ -108,9 +108,21 @@ enum PackedFingerprint {
             fourth = mum(words[index + 6] ^ 0x5899_65CC_7537_4CC3, words[index + 7] ^ fourth)
             index += 8
         }
-        while index < words.count {
-            first = mum(words[index] ^ 0xA076_1D64_78BD_642F, first ^ 0x1D8E_4E27_C47D_124F)
-            index += 1
+        // The rest, up to seven words: pairs into lanes of their own, so that they do not queue on one.
+        if index + 2 <= words.count {
+            first = mum(words[index] ^ 0xA076_1D64_78BD_642F, words[index + 1] ^ first)
+            index += 2
+        }
+        if index + 2 <= words.count {
+            second = mum(words[index] ^ 0xE703_7ED1_A0B4_28DB, words[index + 1] ^ second)
+            index += 2
+        }
+        if index + 2 <= words.count {
+            third = mum(words[index] ^ 0x8EBC_6AF0_9C88_C6E3, words[index + 1] ^ third)
+            index += 2
+        }
+        if index < words.count {
+            fourth = mum(words[index] ^ 0x5899_65CC_7537_4CC3, fourth ^ 0x1D8E_4E27_C47D_124F)
         }
         return mum(first ^ second ^ UInt64(words.count), third ^ fourth ^ 0x5899_65CC_7537_4CC3)
     }

@@ -18,15 +18,28 @@ struct Observation: Equatable {
 // The properties of DESIGN.md "Properties", defined here once. Each is judged on a transition: the state before,
 // what the action did, and the state after, so a counterexample ends at the event that shows the violation.
 extension LeaseModel {
-    /// The state properties of an initial state.
-    func observe<State: StateStorage>(initial state: State) -> Observation {
+    /// The state properties of one state: an initial state, or one the explorer reached for the first time.
+    func observe<State: StateStorage>(state: State) -> Observation {
         var observation = Observation()
         observeState(state, into: &observation)
         return observation
     }
 
-    /// What the transition `from` → `after` shows, with what its action did.
+    /// What the transition `from` → `after` shows, with what its action did: its own properties and `after`'s.
     func observe<State: StateStorage>(from state: State, to after: State, effect: StepEffect) -> Observation {
+        var observation = observeTransition(from: state, to: after, effect: effect)
+        observeState(after, into: &observation)
+        return observation
+    }
+
+    /// What the transition `from` → `after` shows besides `after`'s state properties (``observe(state:)``).
+    ///
+    /// The explorer judges those only on a state's first visit: they depend on the state alone, and breadth first
+    /// its first visit is the shortest path to it, so a later visit could not make any counterexample shorter.
+    /// (They were judged at every transition, nearly half of which reach a state already seen.)
+    func observeTransition<State: StateStorage>(from state: State, to after: State, effect: StepEffect)
+        -> Observation
+    {
         var observation = Observation()
         // no-stale-overwrite: no store replaces a cached version with an older one.
         if let stored = effect.stored, let previous = stored.previous, previous > stored.version {
@@ -54,8 +67,6 @@ extension LeaseModel {
                 observation.violate(.boundedLatency)
             }
         }
-        observeState(after, into: &observation)
-
         if let returned = effect.returned, case .stale(_, .contended) = returned.outcome {
             observation.reach(.contendedCall)
         }

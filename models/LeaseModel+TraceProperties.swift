@@ -40,7 +40,7 @@ extension LeaseModel {
             }
             return result
         }
-        var paths = initialStates.map { Path(state: $0, seen: observe(initial: $0)) }
+        var paths = initialStates.map { Path(state: $0, seen: observe(state: $0)) }
         for event in events {
             var next: [Path] = []
             var seen = Set<[UInt64]>()

@@ -29,16 +29,21 @@ public struct ModelFigures: Hashable, Sendable {
         originLoads = keys.map { KeyLoads(key: $0, mostInOneRun: 0, mostAtOnce: 0) }
     }
 
-    /// Takes in one transition.
+    /// Takes in one state: its loads. The explorer calls this once per distinct state (the most of anything over
+    /// states is the same however often each is visited), ``record(from:to:effect:model:)`` once per transition.
+    mutating func record<State: StateStorage>(state: State) {
+        for key in originLoads.indices {
+            originLoads[key].mostInOneRun = max(originLoads[key].mostInOneRun, state.loadsStarted(ofKey: key))
+            var atOnce = 0
+            for position in 0..<state.loadCount where state.load(at: position).key == key { atOnce += 1 }
+            originLoads[key].mostAtOnce = max(originLoads[key].mostAtOnce, atOnce)
+        }
+    }
+
+    /// Takes in what one transition did: a stale value served, a lease ended.
     mutating func record<State: StateStorage>(
         from state: State, to after: State, effect: StepEffect, model: LeaseModel
     ) {
-        for key in originLoads.indices {
-            originLoads[key].mostInOneRun = max(originLoads[key].mostInOneRun, after.loadsStarted(ofKey: key))
-            var atOnce = 0
-            for position in 0..<after.loadCount where after.load(at: position).key == key { atOnce += 1 }
-            originLoads[key].mostAtOnce = max(originLoads[key].mostAtOnce, atOnce)
-        }
         if let returned = effect.returned, let served = returned.outcome.servedVersion,
             served < after.sourceVersion(ofKey: returned.key)
         {
