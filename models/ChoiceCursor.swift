@@ -7,18 +7,14 @@ import Trace
 /// records every answer, so the enumeration (``LeaseModel/successors(of:)``) can try the other options of each
 /// point afterwards, depth first, in lexicographic order of option indices.
 struct ChoiceCursor {
-    private enum Source {
-        /// Take these option indices, then the first option at every further point.
-        case indices(ChoicePoints)
-        /// Take these recorded choices, by value; a different identity means the replay drifted.
-        case recorded([ModelChoice])
-    }
-
-    private let source: Source
+    /// Take these option indices, then the first option at every further point (unless replaying).
+    private var indices: ChoicePoints
+    /// When replaying: take these recorded choices, by value; a different identity means the replay drifted.
+    private var replay: [ModelChoice]?
     /// The option index taken, and how many options there were, at each choice point so far.
     private(set) var points = ChoicePoints()
     /// Whether ``choices`` is kept: an action needs it, the explorer's successors do not.
-    private let recordsChoices: Bool
+    private var recordsChoices: Bool
     /// The choices made, by identity and value (empty unless ``recordsChoices``).
     var choices: [ModelChoice] { recorded ?? [] }
     /// The choices, nil until one is made: an empty array was retained and released with every copy of the
@@ -27,14 +23,26 @@ struct ChoiceCursor {
 
     /// A script that takes these option indices first; it keeps the choices made when `recordsChoices`.
     init(indices: ChoicePoints, recordsChoices: Bool = true) {
-        source = .indices(indices)
+        self.indices = indices
         self.recordsChoices = recordsChoices
     }
 
     /// A script that replays an action's choices.
     init(recorded: [ModelChoice]) {
-        source = .recorded(recorded)
+        indices = ChoicePoints()
+        replay = recorded
         recordsChoices = true
+    }
+
+    /// Makes this the cursor ``init(indices:recordsChoices:)`` makes, in place: the explorer restarts one cursor
+    /// for every transition, and a new cursor assigned over the old one retained and released each of its (nil)
+    /// references, seventeen calls a transition.
+    mutating func restart(indices: ChoicePoints, recordsChoices: Bool) {
+        if replay != nil { replay = nil }
+        self.indices.assign(indices)
+        points.removeAll()
+        if recorded != nil { recorded = nil }
+        self.recordsChoices = recordsChoices
     }
 
     /// A delay for `identity`, one of `options`.
@@ -62,15 +70,14 @@ struct ChoiceCursor {
     private mutating func pick(count: Int, matching: (ModelChoice) -> Int?) -> Int {
         let position = points.count
         let index: Int
-        switch source {
-        case .indices(let indices):
-            index = position < indices.count ? indices.taken(at: position) : 0
-        case .recorded(let recorded):
-            precondition(position < recorded.count, "ChoiceCursor: the replayed action made fewer choices")
-            guard let found = matching(recorded[position]) else {
-                preconditionFailure("ChoiceCursor: the replay asks another choice than \(recorded[position])")
+        if let replay {
+            precondition(position < replay.count, "ChoiceCursor: the replayed action made fewer choices")
+            guard let found = matching(replay[position]) else {
+                preconditionFailure("ChoiceCursor: the replay asks another choice than \(replay[position])")
             }
             index = found
+        } else {
+            index = position < indices.count ? indices.taken(at: position) : 0
         }
         precondition(index < count, "ChoiceCursor: option \(index) of \(count)")
         points.append(taken: index, of: count)
@@ -79,10 +86,8 @@ struct ChoiceCursor {
 
     /// Whether a replay used every recorded choice.
     var isExhausted: Bool {
-        switch source {
-        case .indices: return true
-        case .recorded(let recorded): return points.count == recorded.count
-        }
+        guard let replay else { return true }
+        return points.count == replay.count
     }
 }
 
@@ -94,27 +99,53 @@ struct ChoiceCursor {
 struct ChoicePoints {
     private var inlineTaken: UInt64 = 0
     private var inlineCounts: UInt64 = 0
-    // Nil until a ninth point: an empty array is still retained and released with each copy of the points, and
-    // the explorer copies them for every transition.
-    private var overflowTaken: [Int]? = nil
-    private var overflowCounts: [Int]? = nil
+    /// The points past the eighth, nil until there is one: a reference is retained and released with each copy of
+    /// the points (even nil, as a call), and the explorer copies them for every transition. Never changed once
+    /// made (a copy shares it): a point added makes a new one.
+    private var overflow: Overflow? = nil
     /// How many points.
     private(set) var count = 0
 
     private static let inlineCapacity = 8
 
+    private final class Overflow {
+        let taken: [Int]
+        let counts: [Int]
+
+        init(taken: [Int], counts: [Int]) {
+            self.taken = taken
+            self.counts = counts
+        }
+    }
+
     /// The option index taken at `position`.
     func taken(at position: Int) -> Int {
         position < Self.inlineCapacity
             ? Int(truncatingIfNeeded: inlineTaken >> UInt64(position * 8)) & 0xFF
-            : overflowTaken![position - Self.inlineCapacity]
+            : overflow!.taken[position - Self.inlineCapacity]
     }
 
     /// How many options the point at `position` had.
     func optionCount(at position: Int) -> Int {
         position < Self.inlineCapacity
             ? Int(truncatingIfNeeded: inlineCounts >> UInt64(position * 8)) & 0xFF
-            : overflowCounts![position - Self.inlineCapacity]
+            : overflow!.counts[position - Self.inlineCapacity]
+    }
+
+    /// Becomes `other`, touching the overflow reference only when either has one.
+    mutating func assign(_ other: ChoicePoints) {
+        inlineTaken = other.inlineTaken
+        inlineCounts = other.inlineCounts
+        count = other.count
+        if overflow != nil || other.overflow != nil { overflow = other.overflow }
+    }
+
+    /// Forgets every point.
+    mutating func removeAll() {
+        inlineTaken = 0
+        inlineCounts = 0
+        count = 0
+        if overflow != nil { overflow = nil }
     }
 
     /// Whether every point had one option: the run was the item's only combination of choices.
@@ -134,8 +165,8 @@ struct ChoicePoints {
     }
 
     private mutating func appendOverflow(taken: Int, of optionCount: Int) {
-        overflowTaken = (overflowTaken ?? []) + [taken]
-        overflowCounts = (overflowCounts ?? []) + [optionCount]
+        overflow = Overflow(
+            taken: (overflow?.taken ?? []) + [taken], counts: (overflow?.counts ?? []) + [optionCount])
         count += 1
     }
 

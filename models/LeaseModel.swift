@@ -300,9 +300,7 @@ public final class LeaseModel: Sendable {
         recordsChoices: Bool, on step: inout ModelStep<State>,
         _ body: (ModelItem, Int64, borrowing State, inout ModelStep<State>) -> Void
     ) {
-        step.restart(
-            from: state, cursor: ChoiceCursor(indices: prefix, recordsChoices: recordsChoices),
-            recordsEvent: recordsEvents)
+        step.restart(from: state, indices: prefix, recordsChoices: recordsChoices, recordsEvent: recordsEvents)
         step.run(item, at: time)
         let points = step.cursor.points
         // The step in place (a body that keeps its state takes it with `takeState()`), and the state it started

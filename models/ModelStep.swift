@@ -56,26 +56,27 @@ struct ModelStep<State: StateStorage> {
     /// that state: a trace replay walking a chain of states (``LeaseModel/followChain(_:making:)``) keeps
     /// one step, so the state is changed in place and never copied between items.
     mutating func startOver(recordsEvent: Bool) {
-        reset(cursor: ChoiceCursor(indices: ChoicePoints(), recordsChoices: false), recordsEvent: recordsEvent)
+        reset(indices: ChoicePoints(), recordsChoices: false, recordsEvent: recordsEvent)
     }
 
-    /// Makes the step ready to run an item from `state` with the choice indices of `cursor`, as a new step made
-    /// from a copy of `state` would be, reusing this step's storage
+    /// Makes the step ready to run an item from `state` with the choice indices `indices`, as a new step made
+    /// from a copy of `state` with `ChoiceCursor(indices:recordsChoices:)` would be, reusing this step's storage
     /// (``LeaseModel/forEachTransition(from:recordsEvents:recordsChoices:on:_:)``
     /// runs every transition of a state on one step).
-    mutating func restart(from state: State, cursor: ChoiceCursor, recordsEvent: Bool) {
+    mutating func restart(from state: State, indices: ChoicePoints, recordsChoices: Bool, recordsEvent: Bool) {
         self.state.assign(from: state)
-        reset(cursor: cursor, recordsEvent: recordsEvent)
+        reset(indices: indices, recordsChoices: recordsChoices, recordsEvent: recordsEvent)
     }
 
     /// Everything but the state as a new step has it. (What the last item left is in the state's continuation.)
-    private mutating func reset(cursor: ChoiceCursor, recordsEvent: Bool) {
+    private mutating func reset(indices: ChoicePoints, recordsChoices: Bool, recordsEvent: Bool) {
         // Only what a run changed is reset: each assignment of a list or an event released the old value.
         if !works.isEmpty { works = PendingWorks() }
+        cursor.restart(indices: indices, recordsChoices: recordsChoices)
+        // Only a step that records events and made one holds one (comparing the optional event with nil copied it).
+        if madeEvent && self.recordsEvent { event = nil }
         self.recordsEvent = recordsEvent
-        self.cursor = cursor
         madeEvent = false
-        if event != nil { event = nil }
         effect = StepEffect()
     }
 
