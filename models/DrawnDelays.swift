@@ -77,19 +77,21 @@ struct DrawnDelays: Hashable, Sendable {
 /// The values one delay may take: one drawn value held in place, or the explored ones.
 ///
 /// Why not an array: in validation a delay has its one drawn value, and an array of it was allocated at every
-/// delay a replay took.
+/// delay a replay took; and an array handed out was retained and released at every delay the explorer took. The
+/// explored values are a buffer of the ``DelayOptions`` that made them, which the model holds: a value is used
+/// within the step that asked for it, never kept.
 struct DelayValues: RandomAccessCollection {
     private let single: TimeWindow?
-    private let several: [TimeWindow]
+    private let several: UnsafeBufferPointer<TimeWindow>
 
     /// The one value a run drew.
     init(drawn: TimeWindow) {
         single = drawn
-        several = []
+        several = UnsafeBufferPointer(start: nil, count: 0)
     }
 
-    /// The explored values.
-    init(_ values: [TimeWindow]) {
+    /// The explored values, in storage `owner` keeps.
+    init(_ values: UnsafeBufferPointer<TimeWindow>, owner: DelayOptions) {
         single = nil
         several = values
     }
@@ -102,6 +104,7 @@ struct DelayValues: RandomAccessCollection {
             precondition(position == 0, "DelayValues: index \(position) of 1")
             return single
         }
+        precondition(position >= 0 && position < several.count, "DelayValues: index \(position) of \(several.count)")
         return several[position]
     }
 }

@@ -25,23 +25,32 @@ public enum ModelDomain: Hashable, Sendable {
 ///
 /// A final class, not a struct: every delay a step takes reads these lists through the model, and as a struct
 /// held by the model it was copied out at each read, its six arrays retained and released around the lookup.
-final class DelayOptions: Sendable {
+/// The lists live in storage of its own, handed out as plain buffers (``DelayValues``): an array handed out was
+/// retained and released around every delay the explorer took.
+final class DelayOptions: @unchecked Sendable {
+    // @unchecked: the storage is written in `init` only, then read-only until `deinit` frees it.
     /// One-way network delays: each request, reply and restart notice.
-    let network: [TimeWindow]
+    private let network: UnsafeMutableBufferPointer<TimeWindow>
     /// Origin latencies of loads without a fixed override.
-    let origin: [TimeWindow]
+    private let origin: UnsafeMutableBufferPointer<TimeWindow>
+    /// The lengths each pause fault's range allows, by fault index (empty for other faults).
+    private let pauseOptions: [UnsafeMutableBufferPointer<TimeWindow>]
     /// In validation, the run's own delays, each inside its range (see ``ModelDomain/validation(delays:)``).
     let drawn: DrawnDelays
-    /// The explored pause lengths (`explore: pause:`), each tried by the pauses whose range holds it.
-    let pauseValues: [Int64]
 
     init(scenario: Scenario, domain: ModelDomain) {
         let explore = scenario.explore
-        pauseValues = explore.pausesMicroseconds
-        network = Self.options(explore.networkLatenciesMicroseconds, in: scenario.network.latency)
+        network = Self.stored(Self.options(explore.networkLatenciesMicroseconds, in: scenario.network.latency))
         // An explored origin latency may equal an override's latency outside the range; such a value is the
         // override's, never a ranged load's (the simulator draws ranged loads from the range only).
-        origin = Self.options(explore.originLatenciesMicroseconds, in: scenario.origin.latency)
+        origin = Self.stored(Self.options(explore.originLatenciesMicroseconds, in: scenario.origin.latency))
+        // The explored pause lengths inside each pause's range, or the range's ends when none is (the simulator
+        // draws a pause's length from its fault's range, so an explored length outside it would make model paths
+        // no replay can follow).
+        pauseOptions = scenario.faults.map { fault in
+            guard case .pause(_, _, let range, _) = fault.kind else { return Self.stored([]) }
+            return Self.stored(Self.options(explore.pausesMicroseconds, in: range))
+        }
         guard case .validation(let delays) = domain else {
             drawn = DrawnDelays()
             return
@@ -50,9 +59,21 @@ final class DelayOptions: Sendable {
             switch choice {
             case .network, .restartNotice: return scenario.network.latency.contains(value)
             case .origin: return scenario.origin.latency.contains(value)
-            case .pause: return true  // judged against its own fault's range in ``pauses(_:_:)``
+            case .pause: return true  // judged against its own fault's range in ``pauses(fault:_:_:)``
             }
         }
+    }
+
+    deinit {
+        network.deallocate()
+        origin.deallocate()
+        for options in pauseOptions { options.deallocate() }
+    }
+
+    private static func stored(_ values: [TimeWindow]) -> UnsafeMutableBufferPointer<TimeWindow> {
+        let storage = UnsafeMutableBufferPointer<TimeWindow>.allocate(capacity: max(values.count, 1))
+        _ = storage.initialize(from: values)
+        return UnsafeMutableBufferPointer(rebasing: storage[..<values.count])
     }
 
     /// The explored `values` inside `range`, or the range's ends when none is: every delay's options.
@@ -62,25 +83,25 @@ final class DelayOptions: Sendable {
     }
 
     /// The options of a network delay (a request, a reply, a restart notice).
+    @inline(__always)
     func network(_ choice: DelayChoice) -> DelayValues {
         if !drawn.isEmpty, let value = drawn[choice] { return DelayValues(drawn: TimeWindow(microseconds: value)) }
-        return DelayValues(network)
+        return DelayValues(UnsafeBufferPointer(network), owner: self)
     }
 
     /// The options of a ranged origin latency.
+    @inline(__always)
     func origin(_ choice: DelayChoice) -> DelayValues {
         if !drawn.isEmpty, let value = drawn[choice] { return DelayValues(drawn: TimeWindow(microseconds: value)) }
-        return DelayValues(origin)
+        return DelayValues(UnsafeBufferPointer(origin), owner: self)
     }
 
-    /// The lengths a pause whose fault allows `range` takes: in validation the run's own draw when inside the
-    /// range; otherwise the `explore: pause:` values inside the range, or the range's ends when none is (the
-    /// simulator draws a pause's length from its fault's range, so an explored length outside it would make
-    /// model paths no replay can follow).
-    func pauses(_ range: LatencyRange, _ choice: DelayChoice) -> DelayValues {
+    /// The lengths the pause of fault `index`, whose range is `range`, takes: in validation the run's own draw
+    /// when inside the range; otherwise the `explore: pause:` values inside the range, or the range's ends.
+    func pauses(fault index: Int, _ range: LatencyRange, _ choice: DelayChoice) -> DelayValues {
         if !drawn.isEmpty, let value = drawn[choice], range.contains(value) {
             return DelayValues(drawn: TimeWindow(microseconds: value))
         }
-        return DelayValues(Self.options(pauseValues, in: range))
+        return DelayValues(UnsafeBufferPointer(pauseOptions[index]), owner: self)
     }
 }

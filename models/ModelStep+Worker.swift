@@ -95,7 +95,7 @@ extension ModelStep {
         call.pausesUsed.insert(point)
         state.setCall(call, ofWorker: worker)
         let choice = DelayChoice.pause(worker: worker, call: call.callNumber, point: point)
-        let length = cursor.delay(choice, among: model.delays.pauses(duration, choice))
+        let length = cursor.delay(choice, among: model.delays.pauses(fault: index, duration, choice))
         state.setPause(
             WorkerPause(point: point, resume: state.nowMicroseconds + length, held: held), ofWorker: worker)
         emit(.worker(worker)) { _ in .pause(point) }
