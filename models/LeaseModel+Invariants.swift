@@ -46,6 +46,16 @@ extension LeaseModel {
             }
         }
         check(state.calls.filter { $0 == .running }.count == running, "running calls without a worker")
+        // The packed layout's bounds (``PackedLayout``): a worker loads again only after its last load answered,
+        // unless an origin timeout let its call stop waiting; and only a pause fault pauses a worker.
+        if variant.originTimeoutMicroseconds == nil {
+            for number in state.workers.indices.map({ $0 + 1 }) {
+                check(state.loads.filter { $0.worker == number }.count <= 1, "w\(number) has two loads at the origin")
+            }
+        }
+        if !hasPauseFaults {
+            check(state.workers.allSatisfy { $0.pause == nil }, "a worker paused with no pause fault")
+        }
         for (position, load) in state.loads.enumerated() {
             check(load.arrival.isPoint && load.arrival.earliestMicroseconds >= now, "a load answers in the past")
             if position > 0 { check(state.loads[position - 1] < load, "loads out of order or repeated") }

@@ -62,6 +62,8 @@ public final class LeaseModel: Sendable {
     /// Held apart from `scenario` because the steps read them at every send and reply: read through the
     /// scenario (a struct of many arrays, held by this class) each read retained and released its arrays.
     let faultKinds: [FaultKind]
+    /// Whether any fault pauses a worker: without one no worker ever pauses.
+    let hasPauseFaults: Bool
     let faultIsMaybe: [Bool]
     /// The origin's overrides, apart from `scenario` for the same reason.
     let originOverrides: [OriginOverride]
@@ -124,6 +126,7 @@ public final class LeaseModel: Sendable {
         }
         self.faultsOfWorker = faultsOfWorker
         faultKinds = scenario.faults.map(\.kind)
+        hasPauseFaults = faultKinds.contains { if case .pause = $0 { return true } else { return false } }
         faultIsMaybe = scenario.faults.map(\.maybe)
         originOverrides = scenario.origin.overrides
         var callIndexOf = Array(repeating: [-1], count: scenario.workerCount + 1)

@@ -11,8 +11,13 @@
 ///     calls:       one status byte each;  writes: one bit each;  faults: one decision byte each
 ///     loads:       count, then (worker | call | key | fails, version, arrival from, arrival to) each
 ///     per worker:  call (5 words), waiting calls (count, then one word each), outstanding command (7),
-///                  pause (5)
+///                  pause (5, only when the scenario has a pause fault)
 ///     continuation: count, then 3 words each
+///
+/// Lists are given room for the most they can hold, and no more: every word is copied, fingerprinted and scanned
+/// for each successor, so room never used costs time. Loads: one per call, but without an origin timeout a call
+/// waits for its load, so one per worker; pauses: none without a pause fault (both checked as invariants of the
+/// readable model in debug builds, and by the stores here).
 struct PackedLayout: Hashable, Sendable {
     /// The most words a packed state holds (two mask words of the frontier cover them): a scenario that needs
     /// more is explored on the readable state.
@@ -35,8 +40,10 @@ struct PackedLayout: Hashable, Sendable {
     var workerCount: Int32
     /// The most calls queued behind one worker's running call: its calls but one.
     var waitingCapacity: Int32
-    /// The most loads at the origin at once: one per call.
+    /// The most loads at the origin at once: one per call; one per worker without an origin timeout.
     var loadCapacity: Int32
+    /// The words of a worker's pause: none when the scenario has no pause fault.
+    var pauseWords: Int32
 
     var keysBase: Int32
     var callsBase: Int32
@@ -65,8 +72,11 @@ struct PackedLayout: Hashable, Sendable {
         callsBase = take((model.calls.count + 7) / 8)
         writesBase = take((model.writes.count + 63) / 64)
         faultsBase = take((model.faultKinds.count + 7) / 8)
-        loadsBase = take(1 + model.calls.count * Self.wordsPerLoad)
-        let stride = Self.wordsPerCall + 1 + waiting + Self.wordsPerOutstanding + Self.wordsPerPause
+        let loads =
+            model.variant.originTimeoutMicroseconds == nil ? min(workers, model.calls.count) : model.calls.count
+        loadsBase = take(1 + loads * Self.wordsPerLoad)
+        let pauseWords = model.hasPauseFaults ? Self.wordsPerPause : 0
+        let stride = Self.wordsPerCall + 1 + waiting + Self.wordsPerOutstanding + pauseWords
         workersBase = take(workers * stride)
         continuationBase = take(1 + Self.continuationCapacity * Self.wordsPerWork)
         guard next <= Self.capacity,
@@ -81,7 +91,8 @@ struct PackedLayout: Hashable, Sendable {
         faultCount = Int32(model.faultKinds.count)
         workerCount = Int32(workers)
         waitingCapacity = Int32(waiting)
-        loadCapacity = Int32(model.calls.count)
+        loadCapacity = Int32(loads)
+        self.pauseWords = Int32(pauseWords)
     }
 
     /// The layout of no scenario (the placeholder state's).
@@ -95,6 +106,7 @@ struct PackedLayout: Hashable, Sendable {
         workerCount = 0
         waitingCapacity = 0
         loadCapacity = 0
+        pauseWords = 0
         keysBase = 2
         callsBase = 2
         writesBase = 2

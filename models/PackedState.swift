@@ -277,6 +277,7 @@ struct PackedState: StateStorage {
     }
 
     @inline(__always) func pause(ofWorker worker: Int) -> WorkerPause? {
+        guard layout.pauseWords != 0 else { return nil }
         let base = layout.pause(ofWorker: worker)
         let head = word(base)
         guard head != 0 else { return nil }
@@ -298,7 +299,8 @@ struct PackedState: StateStorage {
 
     @inline(__always) mutating func setPause(_ pause: WorkerPause?, ofWorker worker: Int) {
         let base = layout.pause(ofWorker: worker)
-        guard let pause else { return clear(base, count: PackedLayout.wordsPerPause) }
+        guard let pause else { return clear(base, count: Int(layout.pauseWords)) }
+        precondition(layout.pauseWords != 0, "PackedState: a pause in a scenario with no pause fault")
         let words = writableWords()
         var head = PackedCodes.present | PackedCodes.pausePoint(pause.point)
         switch pause.held {
@@ -386,7 +388,7 @@ struct PackedState: StateStorage {
     @inline(__always) mutating func insertLoad(_ load: OriginLoad) {
         let words = writableWords()
         let count = loadCount
-        precondition(count < Int(layout.loadCapacity), "PackedState: more loads than calls")
+        precondition(count < Int(layout.loadCapacity), "PackedState: more loads than the layout has room for")
         let head = Self.loadHead(load)
         var position = count
         while position > 0 && word(layout.load(position - 1)) & Self.loadOrderMask > head & Self.loadOrderMask {
