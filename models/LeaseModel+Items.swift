@@ -131,43 +131,54 @@ private struct FirstExpiry {
     }
 }
 
-/// The items enabled at one instant, in order: the first held in place, any more in an array.
+/// The items enabled at one instant, in order: the first four held in place, any more in an array.
 ///
-/// Why not an array: one item is enabled at nearly every step of a trace replay and of a search, and the array
-/// was allocated for it on every call.
+/// Why not an array: one item is enabled at nearly every step of a trace replay, and a few at once at many states
+/// of a search; the array was allocated for them on every call.
 struct ItemList: RandomAccessCollection {
-    private var head: ModelItem?
-    private var rest: [ModelItem] = []
+    private var first: ModelItem?
+    private var second: ModelItem?
+    private var third: ModelItem?
+    private var fourth: ModelItem?
+    /// The items past the fourth, nil until there is one.
+    private var rest: [ModelItem]?
+    private(set) var count = 0
 
     init() {}
 
     init(_ item: ModelItem) {
-        head = item
+        first = item
+        count = 1
     }
 
     var startIndex: Int { 0 }
-    var endIndex: Int { head == nil ? 0 : 1 + rest.count }
+    var endIndex: Int { count }
 
     subscript(position: Int) -> ModelItem {
-        guard position > 0 else {
-            guard let head else { preconditionFailure("ItemList: index \(position) of 0") }
-            return head
+        precondition(position >= 0 && position < count, "ItemList: index \(position) of \(count)")
+        switch position {
+        case 0: return first!
+        case 1: return second!
+        case 2: return third!
+        case 3: return fourth!
+        default: return rest![position - 4]
         }
-        return rest[position - 1]
     }
 
     /// Adds an item at the end.
     mutating func append(_ item: ModelItem) {
-        if head == nil {
-            head = item
-        } else {
-            rest.append(item)
+        switch count {
+        case 0: first = item
+        case 1: second = item
+        case 2: third = item
+        case 3: fourth = item
+        default: rest = (rest ?? []) + [item]
         }
+        count += 1
     }
 
-    /// Makes `item` the only one (keeping the array's buffer for later items).
+    /// Makes `item` the only one.
     mutating func replaceAll(with item: ModelItem) {
-        head = item
-        rest.removeAll(keepingCapacity: true)
+        self = ItemList(item)
     }
 }
