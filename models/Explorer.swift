@@ -114,6 +114,8 @@ public struct Explorer: Sendable {
         var step = ModelStep(
             model: model, state: Frontier.State.placeholder, cursor: ChoiceCursor(indices: ChoicePoints()),
             recordsEvent: false)
+        // The state being expanded, written over by each take from the frontier.
+        var parent = Frontier.State.placeholder
         var depth = 0
         search: while frontier.count > 0 {
             statistics.largestFrontier = max(statistics.largestFrontier, frontier.count)
@@ -124,10 +126,10 @@ public struct Explorer: Sendable {
             }
             var nextFrontier = frontier.nextLevel()
             for _ in 0..<frontier.count {
-                let (number, state) = frontier.takeNext()
+                let number = frontier.takeNext(into: &parent)
                 var index = 0
-                model.forEachTransition(from: state, recordsEvents: false, recordsChoices: false, on: &step) {
-                    _, _, parent, step in
+                model.forEachTransition(from: parent, recordsEvents: false, recordsChoices: false, on: &step) {
+                    _, _, expanded, step in
                     defer { index += 1 }
                     guard !stopped else { return }
                     statistics.transitions += 1
@@ -137,8 +139,8 @@ public struct Explorer: Sendable {
                     let (fingerprint, words) = Frontier.fingerprintAndSize(of: step.state)
                     seen.prefetch(fingerprint)
                     let end = PathEnd(state: number, action: index)
-                    note(model.observeTransition(from: parent, to: step.state, effect: step.effect), at: end)
-                    figures.record(from: parent, to: step.state, effect: step.effect, model: model)
+                    note(model.observeTransition(from: expanded, to: step.state, effect: step.effect), at: end)
+                    figures.record(from: expanded, to: step.state, effect: step.effect, model: model)
                     guard seen.insert(fingerprint) else { return }
                     // A state's own properties and figures, on its first visit only (see `observeTransition`).
                     note(model.observe(state: step.state), at: end)

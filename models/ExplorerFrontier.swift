@@ -16,8 +16,9 @@ protocol ExplorerFrontier {
     mutating func append(number: UInt32, _ state: State)
     /// Adds the state a step reached (and may take it out of the step: the step is not used again).
     mutating func append(number: UInt32, taking step: inout ModelStep<State>)
-    /// The next state not yet taken, and its number: the first added, then the second, and so on, `count` times.
-    mutating func takeNext() -> (number: UInt32, state: State)
+    /// The next state not yet taken, written over `state`, and its number: the first added, then the second, and
+    /// so on, `count` times. Written over a state the caller keeps, so that its storage serves every take.
+    mutating func takeNext(into state: inout State) -> UInt32
     /// A state's fingerprint, and its size in words.
     static func fingerprintAndSize(of state: borrowing State) -> (fingerprint: UInt64, words: Int)
 }
@@ -43,13 +44,14 @@ struct ReadableFrontier: ExplorerFrontier {
         states.append((number, step.takeState()))
     }
 
-    mutating func takeNext() -> (number: UInt32, state: ModelState) {
+    mutating func takeNext(into state: inout ModelState) -> UInt32 {
         precondition(taken < states.count, "Explorer: more states taken from the frontier than it holds")
         defer { taken += 1 }
-        guard let state = states[taken].state.take() else {
+        guard let next = states[taken].state.take() else {
             preconditionFailure("Explorer: state \(states[taken].number) taken from the frontier twice")
         }
-        return (states[taken].number, state)
+        state = next
+        return states[taken].number
     }
 
     static func fingerprintAndSize(of state: borrowing ModelState) -> (fingerprint: UInt64, words: Int) {
@@ -57,14 +59,22 @@ struct ReadableFrontier: ExplorerFrontier {
     }
 }
 
-/// Packed states, one after another in blocks of words, each entry its number, a bit mask of its nonzero words, and
-/// those words: most of a state's words are zero (parts absent, lists short), so an entry is about a third of the
-/// state. Nothing is allocated per state.
+/// Packed states, one after another in blocks of words, each entry its number, a bit mask of the words that differ
+/// from the state before it in the frontier, and those words XOR the state before's. A state's successors come one
+/// after another and differ from each other in a few words (and every state's absent parts are zero words), so an
+/// entry is about a sixth of a state. Nothing is allocated per state.
+///
+/// Why against the state before and not against zero: holding only the nonzero words took a third of each state,
+/// and the frontier's memory, first touched a page at a time, cost a page fault and the kernel's zeroing per page:
+/// a tenth of the search. The reader rebuilds each state over the one it took before (``takeNext(into:)``), which
+/// also spares clearing the state's words.
 ///
 /// The blocks come from a pool the levels share (``FrontierBlocks``): a block goes back as soon as its last entry is
 /// taken, and the next level, being written meanwhile, writes into it. With a fresh array per level (or arrays
 /// reused two levels on), every level larger than those before it was written into memory never touched, a page
 /// fault per 4 KB, and regrown arrays were copied whole: together a sixth of the search, most of it in the kernel.
+///
+/// Not copied while states are added (a copy would share the last state added, ``previous``).
 struct PackedFrontier: ExplorerFrontier {
     let layout: PackedLayout
     private let pool: FrontierBlocks
@@ -76,10 +86,10 @@ struct PackedFrontier: ExplorerFrontier {
     /// Entries taken; the next is in the first block of `blocks`, at `readOffset`.
     private var takenCount = 0
     private var readOffset = 0
-    /// The state last taken, whose storage the next take reuses.
-    private var taken: PackedState
     /// The most words an entry takes: its number, two mask words, and every word of the state.
     private let entryMaximum: Int
+    /// The words of the state added last (zero before the first): what the next entry is written against.
+    private let previous: WordBuffer
 
     init(layout: PackedLayout) {
         self.init(layout: layout, pool: FrontierBlocks())
@@ -89,8 +99,8 @@ struct PackedFrontier: ExplorerFrontier {
         precondition(PackedLayout.capacity <= 128, "PackedFrontier: two mask words cover 128 words")
         self.layout = layout
         self.pool = pool
-        taken = PackedState(layout: layout)
         entryMaximum = 3 + Int(layout.wordCount)
+        previous = WordBuffer(count: Int(layout.wordCount))
         precondition(entryMaximum <= FrontierBlocks.blockWords, "PackedFrontier: an entry larger than a block")
     }
 
@@ -108,11 +118,12 @@ struct PackedFrontier: ExplorerFrontier {
         }
         let wordCount = Int(layout.wordCount)
         let out = UnsafeMutableBufferPointer(start: blocks[blocks.count - 1] + written, count: entryMaximum)
+        let previous = UnsafeMutableBufferPointer(start: self.previous.pointer, count: wordCount)
         written += state.withWords { words in
             var next = 3
             out[0] = UInt64(number)
-            out[1] = Self.pack(words, 0..<min(wordCount, 64), into: out, at: &next)
-            out[2] = Self.pack(words, min(wordCount, 64)..<wordCount, into: out, at: &next)
+            out[1] = Self.pack(words, against: previous, 0..<min(wordCount, 64), into: out, at: &next)
+            out[2] = Self.pack(words, against: previous, min(wordCount, 64)..<wordCount, into: out, at: &next)
             return next
         }
         count += 1
@@ -123,17 +134,22 @@ struct PackedFrontier: ExplorerFrontier {
         append(number: number, step.state)
     }
 
-    /// The state, in the storage of the one taken before (its holder has let it go by then): no allocation. A block
-    /// whose entries are all taken goes back to the pool.
-    mutating func takeNext() -> (number: UInt32, state: PackedState) {
+    /// The state, rebuilt over `state`, which must be the state this took last (or anything, for the first take of
+    /// a level): in its own storage when no other state shares it, so no allocation and no reference counted. A
+    /// block whose entries are all taken goes back to the pool.
+    mutating func takeNext(into state: inout PackedState) -> UInt32 {
         precondition(takenCount < count, "Explorer: more states taken from the frontier than it holds")
         if readOffset + entryMaximum > FrontierBlocks.blockWords {
             pool.give(blocks.removeFirst())
             readOffset = 0
         }
+        if takenCount == 0 {
+            // The first entry is written against zero words.
+            state.overwrite(layout: layout) { _ in }
+        }
         let entry = UnsafeBufferPointer(start: UnsafePointer(blocks[0] + readOffset), count: entryMaximum)
         var next = 3
-        taken.overwrite { words in
+        state.updateWords { words in
             Self.unpack(mask: entry[1], from: entry, at: &next, into: words, offset: 0)
             Self.unpack(mask: entry[2], from: entry, at: &next, into: words, offset: 64)
         }
@@ -143,31 +159,33 @@ struct PackedFrontier: ExplorerFrontier {
             for block in blocks { pool.give(block) }
             blocks.removeAll()
         }
-        return (UInt32(truncatingIfNeeded: entry[0]), taken)
+        return UInt32(truncatingIfNeeded: entry[0])
     }
 
-    /// Copies the nonzero words of `range` (at most 64) to `out` from `next` on, advancing it, and returns their
-    /// mask (bit `i`: word `range.lowerBound + i` is nonzero). With no branch per word: a branch was mispredicted
-    /// often enough to make the copying a tenth of the search; every word is written, and the next overwrites it
-    /// unless it was kept.
+    /// Copies the words of `range` (at most 64) that differ from `previous`, XOR `previous`, to `out` from `next`
+    /// on, advancing it; makes them `previous`; and returns their mask (bit `i`: word `range.lowerBound + i`
+    /// differs). With no branch per word: a branch was mispredicted often enough to make the copying a tenth of the
+    /// search; every word is written, and the next overwrites it unless it was kept.
     @inline(__always)
     private static func pack(
-        _ words: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, into out: UnsafeMutableBufferPointer<UInt64>,
-        at next: inout Int
+        _ words: UnsafeBufferPointer<UInt64>, against previous: UnsafeMutableBufferPointer<UInt64>,
+        _ range: Range<Int>, into out: UnsafeMutableBufferPointer<UInt64>, at next: inout Int
     ) -> UInt64 {
         var mask: UInt64 = 0
         for index in range {
             let word = words[index]
-            out[next] = word
-            let kept: UInt64 = word != 0 ? 1 : 0
+            let change = word ^ previous[index]
+            previous[index] = word
+            out[next] = change
+            let kept: UInt64 = change != 0 ? 1 : 0
             next &+= Int(kept)
             mask |= kept &<< UInt64(index &- range.lowerBound)
         }
         return mask
     }
 
-    /// Puts the words `mask` marks (from `offset` on) back in their places in `words`, read from `entry` from
-    /// `next` on, advancing it.
+    /// Applies the changes `mask` marks (from `offset` on) to `words`, read from `entry` from `next` on, advancing
+    /// it.
     @inline(__always)
     private static func unpack(
         mask: UInt64, from entry: UnsafeBufferPointer<UInt64>, at next: inout Int,
@@ -175,7 +193,7 @@ struct PackedFrontier: ExplorerFrontier {
     ) {
         var mask = mask
         while mask != 0 {
-            words[offset + mask.trailingZeroBitCount] = entry[next]
+            words[offset + mask.trailingZeroBitCount] ^= entry[next]
             next += 1
             mask &= mask - 1
         }

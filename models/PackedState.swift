@@ -25,12 +25,20 @@ struct PackedState: StateStorage {
         self.layout = layout
     }
 
-    /// Calls `body` to write this state's words (all of them, zeroed first), in this state's storage when no other
-    /// state shares it: how the frontier hands out a state it holds.
-    mutating func overwrite(_ body: (UnsafeMutableBufferPointer<UInt64>) -> Void) {
-        if !isKnownUniquelyReferenced(&buffer) { buffer = WordBuffer(count: buffer.count) }
+    /// Makes this a state of `layout` whose words `body` writes (all of them, zeroed first), in this state's
+    /// storage when no other state shares it and it is the right size: how the frontier hands out a state it holds.
+    mutating func overwrite(layout: PackedLayout, _ body: (UnsafeMutableBufferPointer<UInt64>) -> Void) {
+        if buffer.count != Int(layout.wordCount) || !isKnownUniquelyReferenced(&buffer) {
+            buffer = WordBuffer(count: Int(layout.wordCount))
+        }
+        self.layout = layout
         buffer.pointer.update(repeating: 0, count: buffer.count)
         body(UnsafeMutableBufferPointer(start: buffer.pointer, count: buffer.count))
+    }
+
+    /// Calls `body` to change this state's words in place (copied first if another state shares them).
+    mutating func updateWords(_ body: (UnsafeMutableBufferPointer<UInt64>) -> Void) {
+        body(writableWords())
     }
 
     static var placeholder: PackedState { PackedState(layout: .empty) }
