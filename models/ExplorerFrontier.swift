@@ -14,8 +14,6 @@ protocol ExplorerFrontier {
     func nextLevel() -> Self
     /// Adds a state.
     mutating func append(number: UInt32, _ state: State)
-    /// Adds the state a step reached (and may take it out of the step: the step is not used again).
-    mutating func append(number: UInt32, taking step: inout ModelStep<State>)
     /// The next state not yet taken, written over `state`, and its number: the first added, then the second, and
     /// so on, `count` times. Written over a state the caller keeps, so that its storage serves every take.
     mutating func takeNext(into state: inout State) -> UInt32
@@ -38,10 +36,6 @@ struct ReadableFrontier: ExplorerFrontier {
 
     mutating func append(number: UInt32, _ state: ModelState) {
         states.append((number, state))
-    }
-
-    mutating func append(number: UInt32, taking step: inout ModelStep<ModelState>) {
-        states.append((number, step.takeState()))
     }
 
     mutating func takeNext(into state: inout ModelState) -> UInt32 {
@@ -127,11 +121,6 @@ struct PackedFrontier: ExplorerFrontier {
             return next
         }
         count += 1
-    }
-
-    @inline(__always)
-    mutating func append(number: UInt32, taking step: inout ModelStep<PackedState>) {
-        append(number: number, step.state)
     }
 
     /// The state, rebuilt over `state`, which must be the state this took last (or anything, for the first take of
