@@ -112,7 +112,7 @@ public struct Explorer: Sendable {
                     let end = ExplorerPathEnd(state: number, action: index)
                     record.note(model.observeTransition(from: expanded, to: step.state, effect: step.effect), at: end)
                     record.figures.record(from: expanded, to: step.state, effect: step.effect, model: model)
-                    record.hold(step.state, fingerprint: fingerprint, words: words, at: end)
+                    record.hold(&step.state, fingerprint: fingerprint, words: words, at: end)
                 }
                 if index == 0 { record.statistics.terminalStates += 1 }
             }

@@ -56,10 +56,13 @@ struct SearchRecord<State: StateStorage> {
     /// and looked up once the next transition has been made, by when the slot is in cache (a lookup right after the
     /// transition waited for memory, a tenth of the search). Successors are settled in the order they were held,
     /// so states are numbered, noted and counted as if settled at once.
-    mutating func hold(_ state: borrowing State, fingerprint: UInt64, words: Int, at end: ExplorerPathEnd) {
+    ///
+    /// The successor is swapped out of `state` (the step's), which is left holding the last one held: the step
+    /// starts its next transition by copying its parent's words over it anyway, so no copy is made here.
+    mutating func hold(_ state: inout State, fingerprint: UInt64, words: Int, at end: ExplorerPathEnd) {
         precondition(!hasPending, "Explorer: a successor held before the last one was settled")
         seen.prefetch(fingerprint)
-        pending.assign(from: state)
+        swap(&pending, &state)
         pendingFingerprint = fingerprint
         pendingWords = words
         pendingEnd = end
