@@ -149,12 +149,14 @@ public struct Explorer: Sendable {
         let always = PropertyName.allCases.enumerated().map { index, property in
             ExplorationReport.AlwaysResult(
                 property: property,
-                verdict: record.firstViolation[index].map { .fails(path(to: $0)) } ?? (complete ? .holds : .undecided))
+                verdict: record.firstViolation[index].map { .fails(path(to: $0)) }
+                    ?? (complete ? .holds : .undecided))
         }
         let sometimes = SometimesProperty.allCases.enumerated().map { index, property in
             ExplorationReport.SometimesResult(
                 property: property,
-                verdict: record.firstReached[index].map { .reached(path(to: $0)) } ?? (complete ? .notReached : .undecided))
+                verdict: record.firstReached[index].map { .reached(path(to: $0)) }
+                    ?? (complete ? .notReached : .undecided))
         }
         return ExplorationReport(
             scenarioName: model.scenario.name, protocolName: protocolName, always: always, sometimes: sometimes,

@@ -84,6 +84,10 @@ struct PackedFrontier: ExplorerFrontier {
     private let entryMaximum: Int
     /// The words of the state added last (zero before the first): what the next entry is written against.
     private let previous: WordBuffer
+    #if DEBUG
+    /// The words of the state taken last, to check that the caller handed the same state back.
+    private var lastTaken: [UInt64] = []
+    #endif
 
     init(layout: PackedLayout) {
         self.init(layout: layout, pool: FrontierBlocks())
@@ -136,6 +140,10 @@ struct PackedFrontier: ExplorerFrontier {
             // The first entry is written against zero words.
             state.overwrite(layout: layout) { _ in }
         }
+        #if DEBUG
+        assert(takenCount == 0 || state.wordArray == lastTaken, "PackedFrontier: not the state taken last")
+        defer { lastTaken = state.wordArray }
+        #endif
         let entry = UnsafeBufferPointer(start: UnsafePointer(blocks[0] + readOffset), count: entryMaximum)
         var next = 3
         state.updateWords { words in

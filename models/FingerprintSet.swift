@@ -108,7 +108,8 @@ private final class SlotTable {
             let aligned = UnsafeMutableRawPointer(start + ((Self.hugePage - address % Self.hugePage) % Self.hugePage))
             _ = madvise(aligned, bytes, MADV_HUGEPAGE)
             mapping = (start, mapped)
-            slots = UnsafeMutableBufferPointer(start: aligned.bindMemory(to: UInt64.self, capacity: count), count: count)
+            slots = UnsafeMutableBufferPointer(
+                start: aligned.bindMemory(to: UInt64.self, capacity: count), count: count)
             return
         }
         #endif
