@@ -54,7 +54,10 @@ final class EventLoop: @unchecked Sendable {
     private var thread: Thread?
     private let name: String
 
-    init(name: String) {
+    /// Whether a wait for a reply spins first (``spinForReplies(_:deadline:)``), from how long replies took lately.
+    private var replySpin: ReplySpinPolicy
+
+    init(name: String, replySpinMicroseconds: Int64) {
         var descriptors: [Int32] = [-1, -1]
         let made = pipe(&descriptors)
         precondition(made == 0, "EventLoop: pipe() failed with errno \(errno)")
@@ -64,6 +67,7 @@ final class EventLoop: @unchecked Sendable {
         wakeReader = descriptors[0]
         wakeWriter = descriptors[1]
         self.name = name
+        replySpin = ReplySpinPolicy(spinMicroseconds: replySpinMicroseconds)
     }
 
     deinit {
@@ -237,18 +241,27 @@ final class EventLoop: @unchecked Sendable {
             }
             // Nothing polled is nothing in flight and no deadline (deadlines come only from the polled lanes).
             if polled.isEmpty && local.isEmpty && first.isEmpty { spinForWork() }
-            let mayWait = local.isEmpty && first.isEmpty && queue.withLock { queue -> Bool in
-                guard queue.jobs.isEmpty && queue.firstJobs.isEmpty && !queue.stopping else { return false }
-                queue.sleeping = true
-                return true
+            var ready: Int32 = 0
+            if !polled.isEmpty && local.isEmpty && first.isEmpty && replySpin.spins {
+                ready = spinForReplies(&descriptors, deadline: deadline)
             }
-            // Work is queued and no connection awaits I/O: a poll would only find that out. (The wake pipe is
-            // written only to a loop marked sleeping, which this one is not.)
-            if !mayWait && polled.isEmpty { continue }
-            let ready = poll(&descriptors, nfds_t(descriptors.count), mayWait ? wait : 0)
-            if mayWait { queue.withLock { $0.sleeping = false } }
+            if ready == 0 {
+                let mayWait = local.isEmpty && first.isEmpty && queue.withLock { queue -> Bool in
+                    guard queue.jobs.isEmpty && queue.firstJobs.isEmpty && !queue.stopping else { return false }
+                    queue.sleeping = true
+                    return true
+                }
+                // Work is queued and no connection awaits I/O: a poll would only find that out. (The wake pipe is
+                // written only to a loop marked sleeping, which this one is not.)
+                if !mayWait && polled.isEmpty { continue }
+                ready = poll(&descriptors, nfds_t(descriptors.count), mayWait ? wait : 0)
+                if mayWait { queue.withLock { $0.sleeping = false } }
+            }
             if ready > 0 && descriptors[0].revents != 0 { drainWakePipe() }
             if ready > 0 {
+                if descriptors.dropFirst().contains(where: { $0.revents != 0 }) {
+                    replySpin.record(waitNanoseconds: monotonicNanoseconds() - now)
+                }
                 for (position, index) in polled.enumerated() where descriptors[position + 1].revents != 0 {
                     lanes[index].handle(events: descriptors[position + 1].revents)
                 }
@@ -266,6 +279,25 @@ final class EventLoop: @unchecked Sendable {
     private func spinForWork() {
         let until = monotonicNanoseconds() + Self.spinNanoseconds
         while queued.load(ordering: .relaxed) == 0 && monotonicNanoseconds() < until {}
+    }
+
+    /// Waits a little for a reply (or work from another thread) before the loop sleeps in `poll`: polls the
+    /// sockets without waiting, again and again, for ``LeaseCacheConfiguration/replySpinMicroseconds`` at most,
+    /// and not past `deadline` (the first command timeout). Returns what the last `poll` found ready (0: nothing;
+    /// the loop then sleeps in `poll` as before).
+    ///
+    /// Why: on a local network a reply takes tens of microseconds, and a loop asleep in `poll` wakes for it only
+    /// after the kernel has scheduled it again, on a small or busy machine a good part of the round trip; a call
+    /// makes four. A loop still awake takes the reply at once (on one connection, a tenth to a fifth more calls
+    /// per second than a thread blocking in hiredis, on this project's machines). Only while a reply is awaited
+    /// and nothing else is queued, bounded, and only while replies come quickly (``ReplySpinPolicy``).
+    private func spinForReplies(_ descriptors: inout [pollfd], deadline: Int64) -> Int32 {
+        let until = min(monotonicNanoseconds() + replySpin.spinNanoseconds, deadline)
+        while queued.load(ordering: .relaxed) == 0 {
+            let ready = poll(&descriptors, nfds_t(descriptors.count), 0)
+            if ready != 0 || monotonicNanoseconds() >= until { return ready }
+        }
+        return 0
     }
 
     /// How long an idle loop waits for work before it sleeps.

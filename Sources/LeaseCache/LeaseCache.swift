@@ -69,7 +69,14 @@ public final class LeaseCache: Sendable {
         self.tokens = tokens
         self.logger = logger
         self.metrics = EvictionMetrics(factory: metricsFactory)
-        let loops = (0..<configuration.threads).map { EventLoop(name: "leaselab.redis.\($0)") }
+        guard configuration.replySpinMicroseconds >= 0 else {
+            throw LeaseCacheError(
+                reason: .unexpectedReply,
+                description: "replySpinMicroseconds is \(configuration.replySpinMicroseconds); use 0 (no spin) or more")
+        }
+        let loops = (0..<configuration.threads).map {
+            EventLoop(name: "leaselab.redis.\($0)", replySpinMicroseconds: configuration.replySpinMicroseconds)
+        }
         let lanes = (0..<configuration.connections).map {
             ConnectionLane(
                 index: $0, loop: loops[$0 % loops.count], configuration: configuration, logger: logger)
