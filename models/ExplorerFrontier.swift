@@ -138,7 +138,7 @@ struct PackedFrontier: ExplorerFrontier {
         }
         if takenCount == 0 {
             // The first entry is written against zero words.
-            state.overwrite(layout: layout) { _ in }
+            state.reset(to: layout)
         }
         #if DEBUG
         assert(takenCount == 0 || state.wordArray == lastTaken, "PackedFrontier: not the state taken last")

@@ -25,15 +25,14 @@ struct PackedState: StateStorage {
         self.layout = layout
     }
 
-    /// Makes this a state of `layout` whose words `body` writes (all of them, zeroed first), in this state's
-    /// storage when no other state shares it and it is the right size: how the frontier hands out a state it holds.
-    mutating func overwrite(layout: PackedLayout, _ body: (UnsafeMutableBufferPointer<UInt64>) -> Void) {
+    /// Makes this the empty state of `layout` (every word zero), in this state's storage when no other state
+    /// shares it and it is the right size: where the frontier starts rebuilding a level's states.
+    mutating func reset(to layout: PackedLayout) {
         if buffer.count != Int(layout.wordCount) || !isKnownUniquelyReferenced(&buffer) {
             buffer = WordBuffer(count: Int(layout.wordCount))
         }
         self.layout = layout
         buffer.pointer.update(repeating: 0, count: buffer.count)
-        body(UnsafeMutableBufferPointer(start: buffer.pointer, count: buffer.count))
     }
 
     /// Calls `body` to change this state's words in place (copied first if another state shares them).

@@ -259,7 +259,8 @@ final class EventLoop: @unchecked Sendable {
             }
             if ready > 0 && descriptors[0].revents != 0 { drainWakePipe() }
             if ready > 0 {
-                if descriptors.dropFirst().contains(where: { $0.revents != 0 }) {
+                // A reply (or a hang-up) came: how long it was waited for. A socket only ready to write is not one.
+                if descriptors.dropFirst().contains(where: { $0.revents & ~Int16(POLLOUT) != 0 }) {
                     replySpin.record(waitNanoseconds: monotonicNanoseconds() - now)
                 }
                 for (position, index) in polled.enumerated() where descriptors[position + 1].revents != 0 {
