@@ -90,8 +90,8 @@ struct DelayValues: RandomAccessCollection {
         several = UnsafeBufferPointer(start: nil, count: 0)
     }
 
-    /// The explored values, in storage `owner` keeps.
-    init(_ values: UnsafeBufferPointer<TimeWindow>, owner: DelayOptions) {
+    /// The explored values, in storage a ``DelayOptions`` keeps.
+    init(_ values: UnsafeBufferPointer<TimeWindow>) {
         single = nil
         several = values
     }

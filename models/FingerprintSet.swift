@@ -31,18 +31,25 @@ struct FingerprintSet {
     /// search, most of it waiting for memory).
     @inline(__always)
     func prefetch(_ fingerprint: UInt64) {
-        let key = fingerprint == 0 ? 1 : fingerprint
         let slots = table.slots
-        leaselab_prefetch_for_write(slots.baseAddress! + (Int(truncatingIfNeeded: key) & (slots.count - 1)))
+        leaselab_prefetch_for_write(slots.baseAddress! + Self.home(of: Self.key(fingerprint), mask: slots.count - 1))
     }
+
+    /// What the table stores for `fingerprint`: 0 marks an empty slot.
+    @inline(__always)
+    private static func key(_ fingerprint: UInt64) -> UInt64 { fingerprint == 0 ? 1 : fingerprint }
+
+    /// The slot where `key`'s probe starts, in a table of `mask + 1` slots.
+    @inline(__always)
+    private static func home(of key: UInt64, mask: Int) -> Int { Int(truncatingIfNeeded: key) & mask }
 
     /// Inserts a fingerprint; returns whether it was new.
     mutating func insert(_ fingerprint: UInt64) -> Bool {
         if (count + 1) * 4 > table.count * 3 { grow() }
-        let key = fingerprint == 0 ? 1 : fingerprint
+        let key = Self.key(fingerprint)
         let slots = table.slots
         let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: key) & mask
+        var index = Self.home(of: key, mask: mask)
         while true {
             let slot = slots[index]
             if slot == key { return false }
@@ -68,11 +75,11 @@ struct FingerprintSet {
         for position in oldSlots.indices {
             if position + ahead < oldSlots.count {
                 let upcoming = oldSlots[position + ahead]
-                leaselab_prefetch_for_write(slots.baseAddress! + (Int(truncatingIfNeeded: upcoming) & mask))
+                leaselab_prefetch_for_write(slots.baseAddress! + Self.home(of: upcoming, mask: mask))
             }
             let key = oldSlots[position]
             guard key != 0 else { continue }
-            var index = Int(truncatingIfNeeded: key) & mask
+            var index = Self.home(of: key, mask: mask)
             while slots[index] != 0 { index = (index + 1) & mask }
             slots[index] = key
         }

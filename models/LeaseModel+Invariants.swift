@@ -24,7 +24,13 @@ extension LeaseModel {
             for waiting in worker.waiting {
                 check(state.calls[waiting] == .waiting && calls[waiting].worker == number, "w\(number)'s queue")
             }
+            // The packed layout's bounds (``PackedLayout``): a worker loads again only after its last load
+            // answered, unless an origin timeout let its call stop waiting; only a pause fault pauses a worker.
+            if variant.originTimeoutMicroseconds == nil {
+                check(state.loads.filter { $0.worker == number }.count <= 1, "w\(number) has two loads at the origin")
+            }
             if let pause = worker.pause {
+                check(hasPauseFaults, "w\(number) paused with no pause fault")
                 check(worker.outstanding == nil, "w\(number) is paused with a command outstanding")
                 check(pause.resume.isPoint && pause.resume.earliestMicroseconds >= now, "w\(number)'s resume")
             }
@@ -46,16 +52,6 @@ extension LeaseModel {
             }
         }
         check(state.calls.filter { $0 == .running }.count == running, "running calls without a worker")
-        // The packed layout's bounds (``PackedLayout``): a worker loads again only after its last load answered,
-        // unless an origin timeout let its call stop waiting; and only a pause fault pauses a worker.
-        if variant.originTimeoutMicroseconds == nil {
-            for number in state.workers.indices.map({ $0 + 1 }) {
-                check(state.loads.filter { $0.worker == number }.count <= 1, "w\(number) has two loads at the origin")
-            }
-        }
-        if !hasPauseFaults {
-            check(state.workers.allSatisfy { $0.pause == nil }, "a worker paused with no pause fault")
-        }
         for (position, load) in state.loads.enumerated() {
             check(load.arrival.isPoint && load.arrival.earliestMicroseconds >= now, "a load answers in the past")
             if position > 0 { check(state.loads[position - 1] < load, "loads out of order or repeated") }

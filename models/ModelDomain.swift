@@ -86,14 +86,14 @@ final class DelayOptions: @unchecked Sendable {
     @inline(__always)
     func network(_ choice: DelayChoice) -> DelayValues {
         if !drawn.isEmpty, let value = drawn[choice] { return DelayValues(drawn: TimeWindow(microseconds: value)) }
-        return DelayValues(UnsafeBufferPointer(network), owner: self)
+        return DelayValues(UnsafeBufferPointer(network))
     }
 
     /// The options of a ranged origin latency.
     @inline(__always)
     func origin(_ choice: DelayChoice) -> DelayValues {
         if !drawn.isEmpty, let value = drawn[choice] { return DelayValues(drawn: TimeWindow(microseconds: value)) }
-        return DelayValues(UnsafeBufferPointer(origin), owner: self)
+        return DelayValues(UnsafeBufferPointer(origin))
     }
 
     /// The lengths the pause of fault `index`, whose range is `range`, takes: in validation the run's own draw
@@ -102,6 +102,6 @@ final class DelayOptions: @unchecked Sendable {
         if !drawn.isEmpty, let value = drawn[choice], range.contains(value) {
             return DelayValues(drawn: TimeWindow(microseconds: value))
         }
-        return DelayValues(UnsafeBufferPointer(pauseOptions[index]), owner: self)
+        return DelayValues(UnsafeBufferPointer(pauseOptions[index]))
     }
 }

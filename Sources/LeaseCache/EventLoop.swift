@@ -259,13 +259,15 @@ final class EventLoop: @unchecked Sendable {
             }
             if ready > 0 && descriptors[0].revents != 0 { drainWakePipe() }
             if ready > 0 {
-                // A reply (or a hang-up) came: how long it was waited for. A socket only ready to write is not one.
-                if descriptors.dropFirst().contains(where: { $0.revents & ~Int16(POLLOUT) != 0 }) {
-                    replySpin.record(waitNanoseconds: monotonicNanoseconds() - now)
-                }
+                let readyAt = monotonicNanoseconds()
+                // Whether a reply (or a hang-up) came; a socket only ready to write is not one.
+                var replied = false
                 for (position, index) in polled.enumerated() where descriptors[position + 1].revents != 0 {
-                    lanes[index].handle(events: descriptors[position + 1].revents)
+                    let events = descriptors[position + 1].revents
+                    replied = replied || events & ~Int16(POLLOUT) != 0
+                    lanes[index].handle(events: events)
                 }
+                if replied { replySpin.record(waitNanoseconds: readyAt - now) }
             }
             let after = monotonicNanoseconds()
             for index in polled { lanes[index].expire(now: after) }
