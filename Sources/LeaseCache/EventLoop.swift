@@ -216,7 +216,10 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             batch.removeAll(keepingCapacity: true)
-            for lane in lanes { lane.flush() }
+            for lane in lanes {
+                lane.startAdmitted()
+                lane.flush()
+            }
 
             // Wait for I/O, the next deadline, or a job from another thread; do not wait when jobs are queued.
             var deadline = Int64.max

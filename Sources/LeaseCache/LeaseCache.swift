@@ -23,6 +23,11 @@ public final class LeaseCache: Sendable {
     let origin: Origin
     private let tokens: any TokenGenerator
     let logger: Logger
+    /// Whether `logger` takes debug messages, which log every call's outcome. Read once, here: asking the log
+    /// handler per call (an existential copied and retained) was a measurable part of a one-round-trip call. A
+    /// `Logger` is a value, so its level stays what it was when handed over (unless its handler is a class changed
+    /// from outside, which this does not follow).
+    private let logsEveryCall: Bool
     private let metrics: EvictionMetrics
     private let lanes: [ConnectionLane]
     private let loops: [EventLoop]
@@ -68,6 +73,7 @@ public final class LeaseCache: Sendable {
         self.origin = origin
         self.tokens = tokens
         self.logger = logger
+        self.logsEveryCall = logger.logLevel <= .debug
         self.metrics = EvictionMetrics(factory: metricsFactory)
         guard configuration.replySpinMicroseconds >= 0 else {
             throw LeaseCacheError(
@@ -124,32 +130,60 @@ public final class LeaseCache: Sendable {
     /// Why the task waits on the loop rather than on the shared pool: nothing of the call then needs a pool
     /// thread, so a pool kept busy elsewhere (blocking work on it, a flood of tasks) cannot hold a lease holder's
     /// origin load back until its lease expires.
+    ///
+    /// Not `nonisolated(nonsending)`, unlike the steps it runs: it leaves an actor caller's executor first, so that
+    /// the origin load never waits for the actor (a default actor runs on the shared pool).
     public func evictAndReloadResult(_ key: String) async -> EvictionResult {
+        await evictAndReloadResult(key, token: tokens.nextToken())
+    }
+
+    /// ``evictAndReloadResult(_:)`` with a token the caller chose, which must be unique as a generator's are: for
+    /// `leaselab stress`, whose tokens name the call's connection and number (`w<worker>.<n>`) so that the
+    /// server's MONITOR lines decode into the trace vocabulary.
+    ///
+    /// Why a parameter and not a task-local the token generator reads: binding a task-local around every call
+    /// cost the harness a task-local push and pop per call. `nonisolated(nonsending)` (see ``run(_:token:on:)``): for
+    /// a caller that is not an actor, whose call then runs wholly on the connection's thread, as the harness's
+    /// pinned tasks are; an actor's call would come back to the actor between its steps.
+    @inline(__always)
+    package nonisolated(nonsending) func evictAndReloadResult(_ key: String, token: Token) async -> EvictionResult {
         if let lane = currentLane() {
-            return await run(key, on: lane)
+            return await run(key, token: token, on: lane)
         }
         let lane = leastBusyLane()
         return await withTaskExecutorPreference(lane) {
-            await self.run(key, on: lane)
+            await self.run(key, token: token, on: lane)
         }
     }
 
+    /// The token of the `evictAndReload` call the current origin load runs for, or nil outside a load: bound by
+    /// LeaseCache around every origin call (inherited by the task a load raced against the origin timeout runs
+    /// in), so that an origin can log or record which call asked. ``RecordingOrigin`` records it with each load.
+    @TaskLocal public static var loadingToken: Token?
+
     /// Runs one call on `lane`, from a task that prefers `lane`'s executor.
     ///
-    /// Inlined: each async function a call goes through switches to the generic executor on entry and after each
-    /// await, and each switch asks the task for its preferred executor under the task's status lock. Inlined into
-    /// its caller, the switches that would only repeat the caller's are dropped (a stress call made 7.5 switches,
-    /// with the harness's call inlined too 3.8, and took about 8 % less user CPU).
-    @inline(__always)
-    private func run(_ key: String, on lane: ConnectionLane) async -> EvictionResult {
+    /// Inlined, and `nonisolated(nonsending)` as its callers are: each async function a call goes through switches
+    /// to the generic executor on entry and after each await, unless it runs on its caller's executor, and each
+    /// switch asks the task for its preferred executor under the task's status lock. A stress call made 7.5
+    /// switches; inlined 3.8 (about 8 % less user CPU); run on the caller's executor, 2.
+    private nonisolated(nonsending) func run(_ key: String, token: Token, on lane: ConnectionLane) async
+        -> EvictionResult
+    {
         lane.active.add(1, ordering: .relaxed)
         defer { lane.active.subtract(1, ordering: .relaxed) }
         let call = CallDriver(
-            cache: self, lane: lane, key: key, token: tokens.nextToken(), startMicroseconds: nowMicroseconds())
+            cache: self, lane: lane, key: key, token: token, startMicroseconds: nowMicroseconds())
         var step = await withUnsafeContinuation { waiter in
-            lane.onLoop {
+            // On the loop (a caller pinned to it): directly, with no closure to allocate.
+            if lane.loop.isCurrent {
                 call.attach(waiter)
                 lane.admit(call)
+            } else {
+                lane.loop.enqueue {
+                    call.attach(waiter)
+                    lane.admit(call)
+                }
             }
         }
         while true {
@@ -160,7 +194,9 @@ public final class LeaseCache: Sendable {
                 // The load runs as a running call: every job of the origin (and of handing its answer over) goes
                 // ahead of calls starting on the loop.
                 step = await withTaskExecutorPreference(lane.running) {
-                    await self.load(key, racingTimeout: racingTimeout, for: call, on: lane)
+                    await Self.$loadingToken.withValue(token) {
+                        await self.load(key, racingTimeout: racingTimeout, for: call, on: lane)
+                    }
                 }
             }
         }
@@ -292,7 +328,9 @@ public final class LeaseCache: Sendable {
                 "evictAndReload failed",
                 metadata: ["key": "\(key)", "outcome": "\(result.outcome)", "error": "\(result.failure ?? "-")"])
         case .fresh, .stale, .miss:
-            logger.debug("evictAndReload", metadata: ["key": "\(key)", "outcome": "\(result.outcome)"])
+            if logsEveryCall {
+                logger.debug("evictAndReload", metadata: ["key": "\(key)", "outcome": "\(result.outcome)"])
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ import Trace
 /// The concurrency record is what #4821's race test asks of the lease: under `pr-4821`, with loads shorter than the
 /// lease TTL, at most one load per key is ever in flight; without a lease, a stampede shows as more.
 ///
-/// Given a clock, it also keeps every load's interval (``Load``), tagged with the calling call's token when the
-/// caller set ``callerToken``: `leaselab stress` judges `single-loader` from these intervals and shows them beside
+/// Given a clock, it also keeps every load's interval (``Load``), tagged with the token of the call it ran for
+/// (``LeaseCache/loadingToken``): `leaselab stress` judges `single-loader` from these intervals and shows them beside
 /// the server's history.
 public final class RecordingOrigin: Sendable {
     /// One origin load: which key, the version it read, who asked, and when it ran.
@@ -17,7 +17,7 @@ public final class RecordingOrigin: Sendable {
         public var key: String
         /// The source version current when the load started: what it returns.
         public var version: Int
-        /// The token of the call that asked, when the caller bound ``RecordingOrigin/callerToken``.
+        /// The token of the call that asked (``LeaseCache/loadingToken``), nil for a load from outside a call.
         public var caller: Token?
         /// When the load started, on the clock given at init.
         public var startMicroseconds: Int64
@@ -32,11 +32,6 @@ public final class RecordingOrigin: Sendable {
             self.endMicroseconds = endMicroseconds
         }
     }
-
-    /// The token of the `evictAndReload` call a load runs for. A driver binds it around each call
-    /// (`RecordingOrigin.$callerToken.withValue(token) { ... }`); LeaseCache runs the origin in the calling task or
-    /// in an unstructured task, and both inherit task-locals, so the load sees it.
-    @TaskLocal public static var callerToken: Token?
 
     private struct KeyState {
         var version: Int
@@ -73,7 +68,7 @@ public final class RecordingOrigin: Sendable {
 
     /// Loads a key: the version current when the load starts, after the latency. Honours cancellation.
     public func load(_ key: String) async throws -> CacheValue {
-        let caller = Self.callerToken
+        let caller = LeaseCache.loadingToken
         let (version, record) = state.withLock { state in
             var entry = state.keys[key, default: KeyState(version: 0)]
             entry.inFlight += 1

@@ -120,13 +120,14 @@ public struct StressRun: Sendable {
                 variant: parameters.variant, keyPrefix: prefix, invalidate: parameters.invalidate,
                 intervalMicroseconds: parameters.writeIntervalMicroseconds,
                 host: host, port: port, password: password)
+            // Every call passes its own token (``CallBoard``): the generator is never asked.
             cache = try LeaseCache(
                 configuration: LeaseCacheConfiguration(
                     host: host, port: port, connections: parameters.connections,
                     threads: parameters.threads, pipelining: parameters.pipelining, variant: parameters.variant,
                     keyPrefix: prefix,
                     password: password),
-                origin: origin.function, tokens: StressTokenGenerator(), logger: logger)
+                origin: origin.function, tokens: SymbolicTokenGenerator(worker: 0), logger: logger)
         } catch {
             monitor?.close()
             Self.deleteKeys(keys, prefix: prefix, on: admin)
@@ -297,10 +298,36 @@ final class ReturnedCalls: Sendable {
 /// every key).
 final class CallBoard: Sendable {
     /// One connection's part: its calls claimed so far (a claim past ``callsOf(_:)`` finds nothing: the count may
-    /// overshoot) and its records (only its own calls file here, so the lock is uncontended).
-    private final class Lane: Sendable {
+    /// overshoot) and a slot for each of its calls' records, by call number.
+    ///
+    /// Unlocked, and `@unchecked`: a call of connection `w` runs on `w`'s executor, so only `w`'s loop thread
+    /// writes `w`'s slots, each once; they are read only after the last call has returned, which the board's
+    /// acquiring-and-releasing count of returned calls orders after every write. A record is moved into its slot:
+    /// a lock's closure copied it, retaining each of its references, about six per call.
+    private final class Lane: @unchecked Sendable {
         let claimed = Atomic<Int>(0)
-        let records = Mutex<[CallRecord]>([])
+        private let slots: UnsafeMutableBufferPointer<CallRecord?>
+
+        init(calls: Int) {
+            slots = .allocate(capacity: calls)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        /// Files call `number`'s record (from 1), on this connection's thread.
+        func file(_ record: consuming CallRecord, number: Int) {
+            assert(slots[number - 1] == nil, "CallBoard: call \(number)'s record filed twice")
+            slots[number - 1] = consume record
+        }
+
+        /// The records filed, by call number: only once every call has returned.
+        var records: [CallRecord] {
+            slots.compactMap { $0 }
+        }
     }
 
     private let calls: Int
@@ -325,11 +352,15 @@ final class CallBoard: Sendable {
         self.cache = cache
         self.returned = returned
         self.midRun = midRun
-        self.lanes = (0..<connections).map { _ in Lane() }
+        self.lanes = (0..<connections).map { Lane(calls: Self.callsOf($0, calls: calls, connections: connections)) }
     }
 
     /// How many calls connection `worker` makes.
     func callsOf(_ worker: Int) -> Int {
+        Self.callsOf(worker, calls: calls, connections: connections)
+    }
+
+    private static func callsOf(_ worker: Int, calls: Int, connections: Int) -> Int {
         worker < calls ? (calls - worker + connections - 1) / connections : 0
     }
 
@@ -381,23 +412,21 @@ final class CallBoard: Sendable {
     private func makeCall(_ number: Int, on worker: Int) async {
         let token = Token(worker: worker + 1, call: number)
         let key = keys[(worker + number - 1) % keys.count]
-        let result = await RecordingOrigin.$callerToken.withValue(token) {
-            await cache.evictAndReloadResult(key)
-        }
+        let result = await cache.evictAndReloadResult(key, token: token)
         file(
             CallRecord(
                 token: token, key: key, worker: worker + 1, returnMicroseconds: UnixClock.nowMicroseconds(),
                 result: result),
-            worker: worker)
+            number: number, worker: worker)
     }
 
-    private func file(_ record: CallRecord, worker: Int) {
-        lanes[worker].records.withLock { $0.append(record) }
+    private func file(_ record: consuming CallRecord, number: Int, worker: Int) {
+        lanes[worker].file(record, number: number)
         let count = returned.count.add(1, ordering: .acquiringAndReleasing).newValue
         if let midRun, count == midRun.afterCalls { midRun.action() }
         guard count == calls else { return }
         // The last call: every other call has filed before its count went up (acquire/release above).
-        let records = lanes.flatMap { lane in lane.records.withLock { $0 } }
+        let records = lanes.flatMap(\.records)
         let continuation = done.withLock { held in
             defer { held = nil }
             return held
@@ -405,3 +434,4 @@ final class CallBoard: Sendable {
         continuation?.resume(returning: records)
     }
 }
+

@@ -340,3 +340,25 @@ func pinnedCallsStayOnTheirConnection() async throws {
         #expect(sent == (0..<3).map { $0 == position ? 8 : 0 }, "connection \(position): \(sent)")
     }
 }
+
+@Test(
+    "an origin load sees its call's token (LeaseCache.loadingToken), with and without an origin timeout; nil outside",
+    arguments: [Preset.pr4821, .pr4821Timeout])
+func anOriginLoadSeesItsCallsToken(preset: Preset) async throws {
+    let fixture = try Fixture()
+    defer { fixture.stop() }
+    try fixture.set("user:1", "v1")
+    let seen = Mutex<[Token?]>([])
+    let cache = try fixture.cache(
+        preset.variant,
+        origin: { _ in
+            seen.withLock { $0.append(LeaseCache.loadingToken) }
+            return CacheValue(version: 2)
+        })
+    let first = await cache.evictAndReloadResult("user:1")
+    let chosen = await cache.evictAndReloadResult("user:1", token: Token(worker: 7, call: 3))
+    #expect(first.outcome == .fresh(CacheValue(version: 2), leaseLost: false))
+    #expect(chosen.outcome == .fresh(CacheValue(version: 2), leaseLost: false))
+    #expect(seen.withLock { $0 } == [Token(worker: 1, call: 1), Token(worker: 7, call: 3)])
+    #expect(LeaseCache.loadingToken == nil)
+}
