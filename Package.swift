@@ -31,7 +31,8 @@ let package = Package(
         // scripts install the -dev packages themselves, so the pkg-config install hint would add nothing.
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML"),
-        // A header only: the prefetch hint the explorer's visited set uses (no library to link).
+        // A header only: the prefetch hints of the explorer's visited set and of LeaseCache's waiting calls (no library
+        // to link).
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
 
         // The shared vocabulary: commands, replies, outcomes, knobs, presets, property names.
@@ -58,7 +59,7 @@ let package = Package(
         .target(
             name: "LeaseCache",
             dependencies: [
-                "LeaseCore", "RedisClient", "Trace",
+                "LeaseCore", "RedisClient", "Trace", "CPrefetch",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -95,6 +95,12 @@ final class CallDriver: @unchecked Sendable {
 
     // MARK: - From the lane
 
+    /// The command is on its way: brings the waiting caller's task into cache for the reply a round trip from now
+    /// (``CallPrefetch``).
+    func prefetchWaiter() {
+        if let waiter { CallPrefetch.task(of: waiter) }
+    }
+
     /// The reply to the command sent last, or how it failed: from the lane, on the loop's thread.
     func received(_ result: Result<Reply, RedisError>) {
         assert(lane.loop.isCurrent, "CallDriver.received off its loop's thread")

@@ -153,6 +153,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         assert(loop.isCurrent, "ConnectionLane.startAdmitted off its loop's thread")
         while admissionsDue > 0, let next = admissions.popFirst() {
             admissionsDue -= 1
+            if let following = admissions.first { CallPrefetch.driver(following) }
             next.start()
         }
         assert(admissionsDue == 0, "ConnectionLane: a slot handed to a call that is not waiting")
@@ -276,6 +277,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
             return
         }
         commandsSent.add(1, ordering: .relaxed)
+        pending.call.prefetchWaiter()
         inFlight.append(pending)
         if inFlight.count > deepestPipeline.load(ordering: .relaxed) {
             deepestPipeline.store(inFlight.count, ordering: .relaxed)
@@ -287,6 +289,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// Without pipelining: sends the next queued command once nothing is in flight.
     private func sendQueued() {
         while inFlight.isEmpty, let next = queued.popFirst() {
+            if let following = queued.first { CallPrefetch.driver(following.call) }
             transmit(next)
         }
     }
