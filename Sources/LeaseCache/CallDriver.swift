@@ -21,14 +21,15 @@ final class CallDriver: @unchecked Sendable {
     private let lane: ConnectionLane
     private let key: String
     private let startMicroseconds: Int64
-    private var machine: EvictAndReload
+    // `@exclusivity(unchecked)`: loop-thread state; see ``EventLoop``.
+    @exclusivity(unchecked) private var machine: EvictAndReload
     /// The caller waiting for the next step, if it is waiting.
-    private var waiter: UnsafeContinuation<CallStep, Never>?
+    @exclusivity(unchecked) private var waiter: UnsafeContinuation<CallStep, Never>?
     /// A step reached while the caller was not waiting (the call finished while the caller was handing over a
     /// racing load): given to the caller as soon as it waits.
-    private var undelivered: CallStep?
+    @exclusivity(unchecked) private var undelivered: CallStep?
     /// The command the call sent (or waits to send) and whose reply it awaits.
-    private(set) var sent: Command?
+    @exclusivity(unchecked) private(set) var sent: Command?
     /// The last failure, in one line naming the server, for an error outcome.
     private var failure: String?
     /// An origin load racing the origin timeout: cancelled when the call stops waiting.

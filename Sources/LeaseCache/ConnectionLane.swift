@@ -39,7 +39,8 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     let loop: EventLoop
     private let configuration: LeaseCacheConfiguration
     private let logger: Logger
-    private var connection: RedisConnection?
+    // `@exclusivity(unchecked)`: loop-thread state; see ``EventLoop``.
+    @exclusivity(unchecked) private var connection: RedisConnection?
     /// This lane's number, for logs.
     let index: Int
     /// The calls currently running on this lane; the pool gives a new call to the least busy lane.
@@ -58,19 +59,19 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     }
 
     /// Sent and unanswered, oldest first: replies come in this order.
-    private var inFlight: Deque<Pending> = []
+    @exclusivity(unchecked) private var inFlight: Deque<Pending> = []
     /// Not sent yet: only without pipelining, while a command is in flight.
-    private var queued: Deque<Pending> = []
+    @exclusivity(unchecked) private var queued: Deque<Pending> = []
     /// Calls admitted and running on this lane, at most `configuration.callsPerConnection`.
     private var admitted = 0
     /// Calls waiting for a slot, first come first served.
-    private var admissions: Deque<CallDriver> = []
+    @exclusivity(unchecked) private var admissions: Deque<CallDriver> = []
     /// How many of the first `admissions` have been handed a slot and start at the loop's next pass.
     private var admissionsDue = 0
     /// Writes each command's RESP, into storage it keeps.
-    private var encoder = RESPEncoder()
+    @exclusivity(unchecked) private var encoder = RESPEncoder()
     /// Replies read and not yet handed to their calls (kept to reuse its storage).
-    private var answered: [(CallDriver, Reply)] = []
+    @exclusivity(unchecked) private var answered: [(CallDriver, Reply)] = []
     /// Whether the connection's output buffer holds bytes not written yet.
     private var outputPending = false
     /// How many of the newest in-flight commands have no deadline yet: a command's timeout runs from its first

@@ -211,10 +211,16 @@ public final class RedisConnection {
         if pendingStart == pendingCommandNames.count { clearPending() }
     }
 
+    /// Forgets every appended command. A small list keeps its storage: a connection that sends one command at a
+    /// time empties it after every reply, and freeing it then cost a heap allocation and a free per command; a
+    /// long pipeline's list is let go.
     func clearPending() {
-        pendingCommandNames.removeAll(keepingCapacity: false)
+        pendingCommandNames.removeAll(keepingCapacity: pendingCommandNames.capacity <= Self.pendingNamesKept)
         pendingStart = 0
     }
+
+    /// The most names whose storage ``clearPending()`` keeps.
+    static let pendingNamesKept = 64
 }
 
 // MARK: - Description
