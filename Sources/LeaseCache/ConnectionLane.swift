@@ -71,7 +71,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// Writes each command's RESP, into storage it keeps.
     @exclusivity(unchecked) private var encoder = RESPEncoder()
     /// Replies read and not yet handed to their calls (kept to reuse its storage).
-    @exclusivity(unchecked) private var answered: [(CallDriver, Reply)] = []
+    @exclusivity(unchecked) private var answered: Deque<(CallDriver, Reply)> = []
     /// Whether the connection's output buffer holds bytes not written yet.
     private var outputPending = false
     /// How many of the newest in-flight commands have no deadline yet: a command's timeout runs from its first
@@ -234,12 +234,12 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
             return
         }
         // Handed over once reading is done: a call's next command may go out on this connection, or break it.
+        // Taken out one by one (moved, not copied and released again).
         var replies = answered
         answered = []
-        for (call, reply) in replies {
+        while let (call, reply) = replies.popFirst() {
             call.received(.success(reply))
         }
-        replies.removeAll(keepingCapacity: true)
         answered = replies
         sendQueued()
     }
@@ -255,15 +255,20 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
 
     // MARK: - Internals
 
-    private func transmit(_ pending: Pending) {
+    private func transmit(_ pending: consuming Pending) {
         assert(configuration.pipelining || inFlight.isEmpty, "ConnectionLane: a second command in flight")
         let connection: RedisConnection
-        switch connected() {
-        case .success(let open):
+        if let open = self.connection, !open.isBroken {
+            // The usual case, without a `Result` to build and take apart per command.
             connection = open
-        case .failure(let error):
-            fail(pending.call, with: error)
-            return
+        } else {
+            switch connected() {
+            case .success(let open):
+                connection = open
+            case .failure(let error):
+                fail(pending.call, with: error)
+                return
+            }
         }
         guard let command = pending.call.sent else {
             preconditionFailure("ConnectionLane: a call with no command to send")

@@ -222,9 +222,10 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             batch.removeAll(keepingCapacity: true)
-            for lane in lanes {
-                lane.startAdmitted()
-                lane.flush()
+            // By index: `for lane in lanes` retained and released every lane on every pass.
+            for index in lanes.indices {
+                lanes[index].startAdmitted()
+                lanes[index].flush()
             }
 
             // Wait for I/O, the next deadline, or a job from another thread; do not wait when jobs are queued.
