@@ -97,8 +97,10 @@ struct BenchStress: AsyncParsableCommand {
                             let report = try await Self.stress(
                                 preset: preset, calls: calls, connections: count, writers: writers,
                                 pipelining: pipelining, monitor: monitor, host: host, port: port, password: password,
-                                keyPrefix: "leaselab:bench-stress:\(runID):c\(count):r\(round):"
-                                    + "\(monitor ? "m" : "n")\(pipelining ? "p" : "s"):", logger: logger)
+                                keyPrefix: Self.keyPrefix(
+                                    runID: runID, connections: count, round: round, monitor: monitor,
+                                    pipelining: pipelining),
+                                logger: logger)
                             // The best round's rate, with that round's own round trips and mix.
                             let index = (monitor ? 2 : 0) + (pipelining ? 1 : 0)
                             if report.callsPerSecond > measured[index].callsPerSecond {
@@ -143,6 +145,13 @@ struct BenchStress: AsyncParsableCommand {
         }
     }
 
+    /// A run's own key prefix, `lsb:<run id>:<connections>.<round><m|n><p|s>:`: short, so that a stress key
+    /// (the prefix, `lease:` for a lease, and `k0` to `k7`) is of the size of redis-benchmark's `key:__rand_int__`
+    /// rather than three times it. Redis hashes, compares and (with MONITOR on) prints every key it is sent.
+    static func keyPrefix(runID: String, connections: Int, round: Int, monitor: Bool, pipelining: Bool) -> String {
+        "lsb:\(runID):\(connections).\(round)\(monitor ? "m" : "n")\(pipelining ? "p" : "s"):"
+    }
+
     /// One stress run; a failed run stops the benchmark with its reason.
     private static func stress(
         preset: Preset, calls: Int, connections: Int, writers: Int, pipelining: Bool, monitor: Bool, host: String,
@@ -180,7 +189,7 @@ struct BenchStress: AsyncParsableCommand {
         }
         guard
             let watcher = try? RedisMonitor(
-                host: host, port: port, password: password, keyPrefix: "leaselab:bench-stress:no-such-key:")
+                host: host, port: port, password: password, keyPrefix: "lsb:no-such-key:")
         else { return nil }
         defer { _ = watcher.finish() }
         return BenchCache.redisBenchmarkGet(host: host, port: port, connections: connections, password: password)
