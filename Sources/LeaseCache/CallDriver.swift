@@ -62,7 +62,9 @@ final class CallDriver: @unchecked Sendable {
     /// Starts the call, once its lane has admitted it.
     func start() {
         assert(lane.loop.isCurrent, "CallDriver.start off its loop's thread")
-        advance(machine.start(nowMicroseconds: cache.nowMicroseconds()))
+        // LeaseCore's clock at the start is the call's own start: a call that waited for a slot starts on it, and
+        // LeaseCore sets no deadline at a start. One clock reading fewer per call.
+        advance(machine.start(nowMicroseconds: startMicroseconds))
     }
 
     /// The origin's answer, from a caller that ran the load itself (no timeout to race).
@@ -115,7 +117,8 @@ final class CallDriver: @unchecked Sendable {
             if let problem = LeaseCache.describeUnusable(reply, to: command, endpoint: cache.endpoint) {
                 failure = problem
             }
-            advance(machine.receive(reply, nowMicroseconds: cache.nowMicroseconds()))
+            // When the loop found the reply come (``EventLoop/polledNanoseconds``), a moment before this.
+            advance(machine.receive(reply, nowMicroseconds: cache.microseconds(atMonotonic: lane.loop.polledNanoseconds)))
         case .failure(let error):
             failure = error.description
             let kind: CommandFailure = error.isTimeout ? .timeout : .connectionLost

@@ -63,6 +63,11 @@ final class EventLoop: @unchecked Sendable {
     /// Whether a wait for a reply spins first (``spinForReplies(_:deadline:)``), from how long replies took lately.
     @exclusivity(unchecked) private var replySpin: ReplySpinPolicy
 
+    /// The monotonic clock as the loop last read it after `poll`: when the replies it is handing out had come, which
+    /// is the time their calls give LeaseCore (``CallDriver/received(_:)``). Read on this thread only. One reading
+    /// for all the replies of a pass, not one per reply.
+    @exclusivity(unchecked) private(set) var polledNanoseconds: Int64 = 0
+
     init(name: String, replySpinMicroseconds: Int64) {
         var descriptors: [Int32] = [-1, -1]
         let made = pipe(&descriptors)
@@ -223,9 +228,10 @@ final class EventLoop: @unchecked Sendable {
             }
             batch.removeAll(keepingCapacity: true)
             // By index: `for lane in lanes` retained and released every lane on every pass.
+            let flushedAt = monotonicNanoseconds()
             for index in lanes.indices {
                 lanes[index].startAdmitted()
-                lanes[index].flush()
+                lanes[index].flush(nowNanoseconds: flushedAt)
             }
 
             // Wait for I/O, the next deadline, or a job from another thread; do not wait when jobs are queued.
@@ -270,6 +276,7 @@ final class EventLoop: @unchecked Sendable {
             if ready > 0 && descriptors[0].revents != 0 { drainWakePipe() }
             if ready > 0 {
                 let readyAt = monotonicNanoseconds()
+                polledNanoseconds = readyAt
                 // Whether a reply (or a hang-up) came; a socket only ready to write is not one.
                 var replied = false
                 for (position, index) in polled.enumerated() where descriptors[position + 1].revents != 0 {
@@ -280,6 +287,7 @@ final class EventLoop: @unchecked Sendable {
                 if replied { replySpin.record(waitNanoseconds: readyAt - now) }
             }
             let after = monotonicNanoseconds()
+            polledNanoseconds = after
             for index in polled { lanes[index].expire(now: after) }
         }
     }

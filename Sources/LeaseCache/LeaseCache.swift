@@ -302,7 +302,12 @@ public final class LeaseCache: Sendable {
 
     /// Microseconds since this cache was made: LeaseCore's `now`.
     func nowMicroseconds() -> Int64 {
-        (monotonicNanoseconds() - epochNanoseconds) / 1_000
+        microseconds(atMonotonic: monotonicNanoseconds())
+    }
+
+    /// LeaseCore's time at a reading of the monotonic clock taken earlier.
+    func microseconds(atMonotonic nanoseconds: Int64) -> Int64 {
+        (nanoseconds - epochNanoseconds) / 1_000
     }
 
     /// One line for a reply the protocol cannot use (a server error, or a shape the command never produces), or

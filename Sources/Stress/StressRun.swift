@@ -319,9 +319,13 @@ final class CallBoard: Sendable {
         }
 
         /// Files call `number`'s record (from 1), on this connection's thread.
+        ///
+        /// Written over the slot's `nil` without reading it first: an assignment read the old value to release it,
+        /// and that read, of memory last touched when the slots were made, missed every cache. A `nil` holds no
+        /// reference, so there is nothing to release (checked in debug builds).
         func file(_ record: consuming CallRecord, number: Int) {
             assert(slots[number - 1] == nil, "CallBoard: call \(number)'s record filed twice")
-            slots[number - 1] = consume record
+            (slots.baseAddress! + (number - 1)).initialize(to: consume record)
         }
 
         /// The records filed, by call number: only once every call has returned.
