@@ -279,7 +279,9 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         encoder.reset()
         command.writeRedisArguments(keyPrefix: configuration.keyPrefix, into: &encoder)
         do {
-            try connection.append(formatted: encoder.bytes, name: encoder.name)
+            try encoder.withBytes { bytes throws(RedisError) in
+                try connection.append(formatted: bytes, name: encoder.name)
+            }
         } catch {
             fail(pending.call, with: error)
             failInFlight(nil, connection: connection)

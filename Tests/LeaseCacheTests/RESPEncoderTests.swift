@@ -28,7 +28,7 @@ struct RESPEncoderTests {
 
     @Test("the encoder writes hiredis's bytes for every command, under any key prefix", arguments: ["", "run:42:"])
     func matchesHiredis(prefix: String) {
-        var encoder = RESPEncoder()
+        var encoder = RESPEncoder(capacity: 8)
         for command in Self.commands {
             let arguments = command.redisArguments(keyPrefix: prefix)
             encoder.reset()
