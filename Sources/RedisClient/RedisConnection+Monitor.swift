@@ -1,28 +1,15 @@
 import CHiredis
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What a MONITOR reader needs of a connection: replies no command asked for, and the socket to shut down.
 extension RedisConnection {
     /// Reads the next reply the server pushes unasked (MONITOR's lines), waiting as long as the command timeout
     /// allows (forever when it is 0). A status reply comes back as its bytes, as they came: a MONITOR line is
     /// parsed from bytes, and making a string of it first (and bytes again from the string) was two copies and a
     /// UTF-8 check per line on the reader's hot path. Any other reply comes back whole.
-    ///
-    /// `pauseMicroseconds`: when no whole reply is buffered, how long to sleep before waiting on the socket, so that
-    /// the read that follows takes many lines at once rather than the one or two that have come so far.
-    func readPushedReply(command: String, pauseMicroseconds: UInt32 = 0) throws(RedisError) -> PushedReply {
+    func readPushedReply(command: String) throws(RedisError) -> PushedReply {
         var reply: UnsafeMutableRawPointer?
         try callHiredis(command) { context in
             precondition(pendingReplyCount == 0, "a pushed reply read while \(pendingReplyCount) replies are unread")
-            guard pauseMicroseconds > 0 else { return redisGetReply(context, &reply) }
-            guard redisGetReplyFromReader(context, &reply) == REDIS_OK else { return REDIS_ERR }
-            if reply != nil { return REDIS_OK }
-            usleep(pauseMicroseconds)
             return redisGetReply(context, &reply)
         }
         if let reply, case let node = reply.assumingMemoryBound(to: redisReply.self).pointee,

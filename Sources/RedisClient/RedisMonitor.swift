@@ -37,12 +37,6 @@ public final class RedisMonitor: Sendable {
     private let state: Mutex<MonitorState>
     private let readerExited = DispatchSemaphore(value: 0)
 
-    /// How long the reader sleeps when it has read every line so far, before it waits on the socket again: under
-    /// load the next read then takes a few hundred lines in one wake-up instead of one or two. Each wake-up of the
-    /// reader took a context switch on a machine whose cores the run's own event loop and Redis keep busy; a line
-    /// is recorded at most this much later, which no judgement of the record depends on.
-    static let batchingPauseMicroseconds: UInt32 = 500
-
     /// The most lines a monitor may keep.
     public static let capacityMaximum = 10_000_000
 
@@ -153,8 +147,7 @@ public final class RedisMonitor: Sendable {
         reading: while true {
             let text: [UInt8]
             do {
-                let pause = Self.batchingPauseMicroseconds
-                switch try connection.readPushedReply(command: "MONITOR", pauseMicroseconds: pause) {
+                switch try connection.readPushedReply(command: "MONITOR") {
                 case .statusLine(let bytes):
                     text = bytes
                 case .other(let reply):
