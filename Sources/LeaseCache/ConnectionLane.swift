@@ -50,18 +50,19 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// The most commands this lane has had in flight at once (written on the loop's thread, read anywhere).
     let deepestPipeline = Atomic<Int>(0)
 
-    /// A call waiting for the reply to the command it sent (``CallDriver/sent``; not copied here, which would
-    /// retain and release every string and byte array in it per command).
-    private struct Pending {
-        var call: CallDriver
-        /// When the command times out, on the monotonic clock (`Int64.max`: never).
-        var deadlineNanoseconds: Int64
-    }
-
-    /// Sent and unanswered, oldest first: replies come in this order.
-    @exclusivity(unchecked) private var inFlight: Deque<Pending> = []
-    /// Not sent yet: only without pipelining, while a command is in flight.
-    @exclusivity(unchecked) private var queued: Deque<Pending> = []
+    /// The calls waiting for the replies to the commands they sent (``CallDriver/sent``; the commands are not
+    /// copied here, which would retain and release every string and byte array in them per command), oldest
+    /// first: replies come in this order.
+    @exclusivity(unchecked) private var inFlight: Deque<CallDriver> = []
+    /// When each in-flight command times out, on the monotonic clock (`Int64.max`: never, or not written yet).
+    ///
+    /// Beside `inFlight` rather than in it: the loop reads the oldest deadline of every lane on every pass, and
+    /// reading it from a pair copied the call too, a retain and a release per lane per pass.
+    @exclusivity(unchecked) private var deadlines: Deque<Int64> = []
+    /// Calls whose commands are not sent yet: only without pipelining, while a command is in flight.
+    @exclusivity(unchecked) private var queued: Deque<CallDriver> = []
+    /// The open connection's socket (-1: none), kept beside it so that polling does not retain the connection.
+    private var descriptor: Int32 = -1
     /// Calls admitted and running on this lane, at most `configuration.callsPerConnection`.
     private var admitted = 0
     /// Calls waiting for a slot, first come first served.
@@ -167,12 +168,10 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// that just got its reply queues behind the calls already waiting, it does not jump them.
     func send(for call: CallDriver) {
         assert(loop.isCurrent, "ConnectionLane.send off its loop's thread")
-        // The deadline is set when the command is first written.
-        let pending = Pending(call: call, deadlineNanoseconds: .max)
         if !configuration.pipelining && !(inFlight.isEmpty && queued.isEmpty) {
-            queued.append(pending)
+            queued.append(call)
         } else {
-            transmit(pending)
+            transmit(call)
         }
     }
 
@@ -189,15 +188,17 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     func close() {
         connection?.close()
         connection = nil
+        descriptor = -1
     }
 
     // MARK: - On the loop's thread: I/O
 
     /// What the loop should poll this lane's socket for, and the earliest deadline; nil when nothing is awaited.
     var pollInterest: (descriptor: Int32, events: Int16, deadlineNanoseconds: Int64)? {
-        guard !inFlight.isEmpty, let descriptor = connection?.fileDescriptor else { return nil }
+        guard let oldest = deadlines.first, descriptor >= 0 else { return nil }
+        assert(descriptor == connection?.fileDescriptor, "ConnectionLane: a stale socket")
         let events = Int16(POLLIN) | (outputPending ? Int16(POLLOUT) : 0)
-        return (descriptor, events, inFlight[inFlight.startIndex].deadlineNanoseconds)
+        return (descriptor, events, oldest)
     }
 
     /// Writes what the calls appended since the last poll, and starts their timeouts.
@@ -215,8 +216,8 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         let timeout = configuration.variant.commandTimeoutMicroseconds
         if unstamped > 0 && timeout > 0 {
             let deadline = nowNanoseconds + timeout * 1_000
-            for position in inFlight.indices.suffix(unstamped) {
-                inFlight[position].deadlineNanoseconds = deadline
+            for position in deadlines.indices.suffix(unstamped) {
+                deadlines[position] = deadline
             }
         }
         unstamped = 0
@@ -230,7 +231,8 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         do {
             try connection.readInput()
             while let reply = try connection.takeReadyReply() {
-                answered.append((inFlight.removeFirst().call, Reply(reply)))
+                answered.append((inFlight.removeFirst(), Reply(reply)))
+                deadlines.removeFirst()
             }
         } catch {
             failInFlight(error, connection: connection)
@@ -249,16 +251,16 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
 
     /// Fails the connection when the oldest command's timeout has passed and its reply has not come.
     func expire(now: Int64) {
-        guard let first = inFlight.first, first.deadlineNanoseconds <= now else { return }
+        guard let oldest = deadlines.first, oldest <= now else { return }
         // A reply that arrived since the poll still counts.
         handle(events: Int16(POLLIN))
-        guard let first = inFlight.first, first.deadlineNanoseconds <= now, let connection else { return }
+        guard let oldest = deadlines.first, oldest <= now, let connection else { return }
         failInFlight(connection.breakConnectionTimedOut(), connection: connection)
     }
 
     // MARK: - Internals
 
-    private func transmit(_ pending: consuming Pending) {
+    private func transmit(_ call: CallDriver) {
         assert(configuration.pipelining || inFlight.isEmpty, "ConnectionLane: a second command in flight")
         let connection: RedisConnection
         if let open = self.connection, !open.isBroken {
@@ -269,11 +271,11 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
             case .success(let open):
                 connection = open
             case .failure(let error):
-                fail(pending.call, with: error)
+                fail(call, with: error)
                 return
             }
         }
-        guard let command = pending.call.sent else {
+        guard let command = call.sent else {
             preconditionFailure("ConnectionLane: a call with no command to send")
         }
         encoder.reset()
@@ -283,13 +285,15 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
                 try connection.append(formatted: bytes, name: encoder.name)
             }
         } catch {
-            fail(pending.call, with: error)
+            fail(call, with: error)
             failInFlight(nil, connection: connection)
             return
         }
         commandsSent.add(1, ordering: .relaxed)
-        pending.call.prefetchWaiter()
-        inFlight.append(pending)
+        call.prefetchWaiter()
+        inFlight.append(call)
+        deadlines.append(.max)
+        assert(deadlines.count == inFlight.count, "ConnectionLane: deadlines and calls in flight disagree")
         if inFlight.count > deepestPipeline.load(ordering: .relaxed) {
             deepestPipeline.store(inFlight.count, ordering: .relaxed)
         }
@@ -300,7 +304,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
     /// Without pipelining: sends the next queued command once nothing is in flight.
     private func sendQueued() {
         while inFlight.isEmpty, let next = queued.popFirst() {
-            if let following = queued.first { CallPrefetch.driver(following.call) }
+            if let following = queued.first { CallPrefetch.driver(following) }
             transmit(next)
         }
     }
@@ -320,12 +324,13 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         let unanswered = broken.abandonUnanswered()
         assert(unanswered.count == failures.count, "ConnectionLane: in flight and unanswered disagree")
         inFlight.removeAll()
+        deadlines.removeAll()
         connection = nil
+        descriptor = -1
         outputPending = false
         unstamped = 0
-        for (position, pending) in zip(failures, unanswered).enumerated() {
-            let failure = position == 0 ? error ?? pending.1 : pending.1
-            fail(pending.0.call, with: failure)
+        for (position, (call, cause)) in zip(failures, unanswered).enumerated() {
+            fail(call, with: position == 0 ? error ?? cause : cause)
         }
         broken.close()
         sendQueued()
@@ -337,6 +342,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         }
         connection?.close()
         connection = nil
+        descriptor = -1
         do {
             let fresh = try RedisConnection.session(
                 host: configuration.host, port: configuration.port, password: configuration.password,
@@ -345,6 +351,7 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
                 commandTimeoutMicroseconds: configuration.variant.commandTimeoutMicroseconds)
             try fresh.makeNonBlocking()
             connection = fresh
+            descriptor = fresh.fileDescriptor ?? -1
             return .success(fresh)
         } catch {
             logger.warning("redis connection failed", metadata: ["error": "\(error)", "lane": "\(index)"])
