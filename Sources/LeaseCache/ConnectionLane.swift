@@ -149,9 +149,8 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// Starts the waiting calls ``leave()`` handed slots to; the loop calls it once per pass, before
-    /// ``flush(nowNanoseconds:)``.
-    func startAdmitted() {
+    /// Starts the waiting calls ``leave()`` handed slots to; once per loop pass, before ``flush(nowNanoseconds:)``.
+    private func startAdmitted() {
         assert(loop.isCurrent, "ConnectionLane.startAdmitted off its loop's thread")
         while admissionsDue > 0, let next = admissions.popFirst() {
             admissionsDue -= 1
@@ -193,8 +192,17 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
 
     // MARK: - On the loop's thread: I/O
 
+    /// The lane's part of a loop pass before `poll`: starts the calls ``leave()`` handed slots to, writes what the
+    /// calls appended (``flush(nowNanoseconds:)``), and says what to poll the socket for and the earliest deadline;
+    /// nil when nothing is awaited.
+    func prepareForPoll(nowNanoseconds: Int64) -> (descriptor: Int32, events: Int16, deadlineNanoseconds: Int64)? {
+        startAdmitted()
+        flush(nowNanoseconds: nowNanoseconds)
+        return pollInterest
+    }
+
     /// What the loop should poll this lane's socket for, and the earliest deadline; nil when nothing is awaited.
-    var pollInterest: (descriptor: Int32, events: Int16, deadlineNanoseconds: Int64)? {
+    private var pollInterest: (descriptor: Int32, events: Int16, deadlineNanoseconds: Int64)? {
         guard let oldest = deadlines.first, descriptor >= 0 else { return nil }
         assert(descriptor == connection?.fileDescriptor, "ConnectionLane: a stale socket")
         let events = Int16(POLLIN) | (outputPending ? Int16(POLLOUT) : 0)

@@ -227,20 +227,15 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             batch.removeAll(keepingCapacity: true)
-            // By index: `for lane in lanes` retained and released every lane on every pass.
-            let flushedAt = monotonicNanoseconds()
-            for index in lanes.indices {
-                lanes[index].startAdmitted()
-                lanes[index].flush(nowNanoseconds: flushedAt)
-            }
-
-            // Wait for I/O, the next deadline, or a job from another thread; do not wait when jobs are queued.
+            // Each lane starts the calls handed a slot, writes, and says what to poll for, in one call: by index and
+            // once per pass, as each `lanes[index]` call retained and released its lane.
             var deadline = Int64.max
             descriptors.removeAll(keepingCapacity: true)
             polled.removeAll(keepingCapacity: true)
             descriptors.append(pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0))
+            let flushedAt = monotonicNanoseconds()
             for index in lanes.indices {
-                guard let interest = lanes[index].pollInterest else { continue }
+                guard let interest = lanes[index].prepareForPoll(nowNanoseconds: flushedAt) else { continue }
                 descriptors.append(pollfd(fd: interest.descriptor, events: interest.events, revents: 0))
                 polled.append(index)
                 deadline = min(deadline, interest.deadlineNanoseconds)
