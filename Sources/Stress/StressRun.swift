@@ -150,8 +150,10 @@ public struct StressRun: Sendable {
                 }
             }
         }
-        let calls = await runCalls(cache: cache, keys: keys, returned: returned, midRun: midRun)
+        let board = await runCalls(cache: cache, keys: keys, returned: returned, midRun: midRun)
         let ended = UnixClock.nowMicroseconds()
+        // Gathered once the clock has stopped: copying every record is not part of the run.
+        let calls = board.records
         let commandsSent = cache.commandsSent
         let deepestPipeline = cache.deepestPipeline
         reporter?.cancel()
@@ -204,15 +206,18 @@ public struct StressRun: Sendable {
     /// other, filing a record per call: a task per call cost a task's creation, first scheduling and teardown per
     /// call on the connection's thread, about a tenth of a run's CPU, and a task group would also wake its parent on
     /// the shared pool once per call.
+    ///
+    /// Returns once the last call has returned, with the board holding every call's record.
     private func runCalls(cache: LeaseCache, keys: [String], returned: ReturnedCalls, midRun: MidRun?) async
-        -> [CallRecord]
+        -> CallBoard
     {
         let board = CallBoard(
             calls: parameters.calls, connections: parameters.connections, keys: keys,
             executors: cache.connectionExecutors, cache: cache, returned: returned, midRun: midRun)
-        return await withCheckedContinuation { continuation in
+        await withCheckedContinuation { continuation in
             board.start(callers: min(parameters.calls, parameters.inFlight), then: continuation)
         }
+        return board
     }
 
     // MARK: - The history
@@ -342,7 +347,7 @@ final class CallBoard: Sendable {
     private let returned: ReturnedCalls
     private let midRun: StressRun.MidRun?
     private let lanes: [Lane]
-    private let done = Mutex<CheckedContinuation<[CallRecord], Never>?>(nil)
+    private let done = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
     init(
         calls: Int, connections: Int, keys: [String], executors: [any TaskExecutor], cache: LeaseCache,
@@ -368,11 +373,11 @@ final class CallBoard: Sendable {
         worker < calls ? (calls - worker + connections - 1) / connections : 0
     }
 
-    /// Starts `callers` callers, caller `j` at home on connection `j % connections`; `done` is resumed with every
-    /// record once the last call has returned.
-    func start(callers: Int, then done: CheckedContinuation<[CallRecord], Never>) {
+    /// Starts `callers` callers, caller `j` at home on connection `j % connections`; `done` is resumed once the last
+    /// call has returned (then ``records`` holds them all).
+    func start(callers: Int, then done: CheckedContinuation<Void, Never>) {
         guard calls > 0 else {
-            done.resume(returning: [])
+            done.resume()
             return
         }
         self.done.withLock { $0 = done }
@@ -430,12 +435,17 @@ final class CallBoard: Sendable {
         if let midRun, count == midRun.afterCalls { midRun.action() }
         guard count == calls else { return }
         // The last call: every other call has filed before its count went up (acquire/release above).
-        let records = lanes.flatMap(\.records)
         let continuation = done.withLock { held in
             defer { held = nil }
             return held
         }
-        continuation?.resume(returning: records)
+        continuation?.resume()
+    }
+
+    /// Every call's record, by connection then call number: once the last call has returned (checked).
+    var records: [CallRecord] {
+        precondition(returned.count.load(ordering: .acquiring) == calls, "CallBoard: records read before the last call")
+        return lanes.flatMap(\.records)
     }
 }
 
