@@ -118,7 +118,8 @@ final class CallDriver: @unchecked Sendable {
                 failure = problem
             }
             // When the loop found the reply come (``EventLoop/polledNanoseconds``), a moment before this.
-            advance(machine.receive(reply, nowMicroseconds: cache.microseconds(atMonotonic: lane.loop.polledNanoseconds)))
+            let now = cache.microseconds(atMonotonic: lane.loop.polledNanoseconds)
+            advance(machine.receive(reply, nowMicroseconds: now))
         case .failure(let error):
             failure = error.description
             let kind: CommandFailure = error.isTimeout ? .timeout : .connectionLost
