@@ -107,13 +107,13 @@ final class ConnectionLane: TaskExecutor, @unchecked Sendable {
         body()
     }
 
-    /// Runs `body` on the loop's thread: now when already there, else from the loop's queue; `first`: ahead of
-    /// calls starting (a running call's caller handing over the origin's answer).
-    func onLoop(first: Bool = false, _ body: @escaping @Sendable () -> Void) {
+    /// Runs a running call's step `body` on the loop's thread: now when already there, else from the loop's
+    /// queue ahead of calls starting (a caller handing over the origin's answer).
+    func onLoop(_ body: @escaping @Sendable () -> Void) {
         if loop.isCurrent {
             body()
         } else {
-            loop.enqueue(first: first, body)
+            loop.enqueue(first: true, body)
         }
     }
 

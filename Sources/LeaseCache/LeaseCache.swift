@@ -216,7 +216,7 @@ public final class LeaseCache: Sendable {
                 answer = .failure(error)
             }
             return await withUnsafeContinuation { waiter in
-                lane.onLoop(first: true) {
+                lane.onLoop {
                     call.attach(waiter)
                     call.answer(answer)
                 }
@@ -229,7 +229,7 @@ public final class LeaseCache: Sendable {
         let origin = self.origin
         let running = Task(executorPreference: lane.running) { try await origin(key) }
         return await withUnsafeContinuation { waiter in
-            lane.onLoop(first: true) {
+            lane.onLoop {
                 call.attach(waiter)
                 call.race(running)
             }

@@ -74,10 +74,11 @@ final class RESPEncoder: RedisArgumentSink {
 
     func number(_ value: Int) {
         // Decimal digits, as `String(value)` would give, without the string.
-        let length = Self.decimalLength(value.magnitude) + (value < 0 ? 1 : 0)
+        let digits = Self.decimalLength(value.magnitude)
+        let length = digits + (value < 0 ? 1 : 0)
         header(length: length, then: length + 2)
         if value < 0 { store(UInt8(ascii: "-")) }
-        storeDecimal(value.magnitude)
+        storeDecimal(value.magnitude, digits: digits)
         storeLineEnd()
     }
 
@@ -148,9 +149,10 @@ final class RESPEncoder: RedisArgumentSink {
         return length
     }
 
-    /// `value`'s decimal digits, written from the last.
-    private func storeDecimal(_ value: UInt) {
-        let length = Self.decimalLength(value)
+    /// `value`'s decimal digits (`digits` of them, when the caller has counted them), written from the last.
+    private func storeDecimal(_ value: UInt, digits: Int? = nil) {
+        let length = digits ?? Self.decimalLength(value)
+        assert(length == Self.decimalLength(value), "RESPEncoder: \(value) counted as \(length) digits")
         assert(count + length <= capacity, "RESPEncoder: a store past the reserved room")
         var rest = value
         var position = count + length - 1

@@ -18,15 +18,8 @@ extension RedisConnection {
 
     /// Queues a command already in RESP (`*<count>\r\n` and `$<length>\r\n<bytes>\r\n` per argument), named
     /// `name` in errors, without sending it: what ``append(_:)`` does without laying out an argv and having hiredis
-    /// format it, for a caller that writes its commands' RESP itself into a buffer it reuses.
-    public func append(formatted command: [UInt8], name: String) throws(RedisError) {
-        let appended = command.withUnsafeBytes { bytes in
-            Result { () throws(RedisError) in try append(formatted: bytes, name: name) }
-        }
-        try appended.get()
-    }
-
-    /// ``append(formatted:name:)`` from a buffer the caller owns (hiredis copies it into its output buffer).
+    /// format it, for a caller that writes its commands' RESP itself into a buffer it reuses (hiredis copies the
+    /// bytes into its output buffer).
     public func append(formatted command: UnsafeRawBufferPointer, name: String) throws(RedisError) {
         precondition(command.first == UInt8(ascii: "*"), "append(formatted:) takes a RESP array, not \(name)")
         try append(named: name) { context in
